@@ -1,0 +1,82 @@
+// Command zettle-sandbox serves the Zettle Inventory API sandbox on loopback,
+// with a demo organization, until it is stopped.
+//
+//	go run ./internal/cmd/zettle-sandbox -listen 127.0.0.1:8080
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:8080", "loopback `address` to serve on; port 0 picks a free port")
+	urlFile := flag.String("url-file", "", "write the sandbox's URL to this `file` once it listens")
+	latency := flag.Duration("latency", 0, "delay every answer by this `duration`")
+	flag.Parse()
+
+	if err := run(*listen, *urlFile, *latency); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(listen, urlFile string, latency time.Duration) error {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-listen %s: the sandbox serves on loopback addresses only", listen)
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	sb := sandbox.New()
+	sb.SetLatency(latency)
+	org := sb.AddDemoOrganization()
+	url := "http://" + ln.Addr().String()
+	if urlFile != "" {
+		if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
+			return err
+		}
+	}
+	fmt.Printf(`Zettle Inventory API sandbox
+  export ZETTLE_INVENTORY_URL=%s
+  export ZETTLE_ACCESS_TOKEN=%s
+  export ZETTLE_LOCATION_UUID=%s
+Demo products (product: variants):
+  coffee beans %s: %s, %s
+  tea tin      %s: %s
+  mug          %s: %s, %s
+Stop with Ctrl-C.
+`, url, org.Token, org.Location(sandbox.Store),
+		sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeSmall, sandbox.DemoCoffeeLarge,
+		sandbox.DemoTeaTin, sandbox.DemoTeaTinOnly,
+		sandbox.DemoMug, sandbox.DemoMugWhite, sandbox.DemoMugBlack)
+
+	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

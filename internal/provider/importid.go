@@ -1,0 +1,28 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+)
+
+// parseImportID splits an import ID of the form "[<location_uuid>/]..." into
+// the location (empty when left out) and the named UUID parts.
+func parseImportID(id string, parts ...string) (location string, values []string, err error) {
+	fields := strings.Split(id, "/")
+	switch len(fields) {
+	case len(parts):
+	case len(parts) + 1:
+		location, fields = fields[0], fields[1:]
+		if !isUUID(location) {
+			return "", nil, fmt.Errorf("%q: the location %q is not a UUID", id, location)
+		}
+	default:
+		return "", nil, fmt.Errorf("%q: expected <%s> or <location_uuid>/<%s>", id, strings.Join(parts, ">/<"), strings.Join(parts, ">/<"))
+	}
+	for i, f := range fields {
+		if !isUUID(f) {
+			return "", nil, fmt.Errorf("%q: the %s %q is not a UUID", id, parts[i], f)
+		}
+	}
+	return location, fields, nil
+}

@@ -1,0 +1,265 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*inventoryTrackingResource)(nil)
+	_ resource.ResourceWithImportState = (*inventoryTrackingResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*inventoryTrackingResource)(nil)
+)
+
+func newInventoryTrackingResource() resource.Resource { return &inventoryTrackingResource{} }
+
+type inventoryTrackingResource struct {
+	data *providerData
+}
+
+type inventoryTrackingModel struct {
+	ID              types.String `tfsdk:"id"`
+	ProductUUID     types.String `tfsdk:"product_uuid"`
+	LocationUUID    types.String `tfsdk:"location_uuid"`
+	InitialBalances types.Map    `tfsdk:"initial_balances"`
+	Balances        types.Map    `tfsdk:"balances"`
+}
+
+func (r *inventoryTrackingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_inventory_tracking"
+}
+
+func (r *inventoryTrackingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Tracks the inventory of one product (all its variants) at the organization's STORE location. " +
+			"Creating the resource starts tracking, optionally bringing variants to initial balances; destroying it stops tracking. " +
+			"Zettle keeps the stock levels of a product whose tracking stopped, and brings them back when tracking starts again.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The product UUID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"product_uuid": schema.StringAttribute{
+				MarkdownDescription: "UUID of the product in the Zettle product library. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{uuidValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"location_uuid": schema.StringAttribute{
+				MarkdownDescription: "UUID of the organization's STORE location. Defaults to the provider's `location_uuid`. " +
+					"Changing it replaces the resource.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{uuidValidator()},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplace(),
+				},
+			},
+			"initial_balances": schema.MapAttribute{
+				MarkdownDescription: "Variant UUID → stock quantity (≥ 0, in the product's units) that each listed variant " +
+					"has at the STORE location once tracking starts. The provider moves the difference from the SUPPLIER location, " +
+					"or to the BIN location, so the result is exact even for a product that comes back with saved levels. " +
+					"It applies only when tracking starts: a later change is recorded in state and moves no stock. " +
+					"Variants left out keep whatever level Zettle has for them.",
+				Optional:    true,
+				ElementType: types.Float64Type,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(uuidValidator()),
+					mapvalidator.ValueFloat64sAre(float64validator.AtLeast(0)),
+				},
+			},
+			"balances": schema.MapAttribute{
+				MarkdownDescription: "Variant UUID → current STORE balance, for every variant with a non-zero balance. " +
+					"Refreshed on every read; sales in the POS app change it without making the plan want changes.",
+				Computed:      true,
+				ElementType:   types.Float64Type,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *inventoryTrackingResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if data, ok := req.ProviderData.(*providerData); ok {
+		r.data = data
+	}
+}
+
+// ModifyPlan fills in the provider's location when the configuration leaves
+// location_uuid out, so that a change of the provider's location shows in the
+// plan and replaces the resource.
+func (r *inventoryTrackingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.locationUUID == "" {
+		return
+	}
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("location_uuid"), &configured)...)
+	if !configured.IsNull() {
+		return
+	}
+	want := types.StringValue(r.data.locationUUID)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("location_uuid"), want)...)
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var current types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("location_uuid"), &current)...)
+	if !current.Equal(want) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("location_uuid"))
+	}
+}
+
+func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan inventoryTrackingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	product := plan.ProductUUID.ValueString()
+	location := plan.LocationUUID.ValueString()
+	if plan.LocationUUID.IsUnknown() || location == "" {
+		location = r.data.locationUUID
+	}
+	if location == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("location_uuid"), "Missing location",
+			"Set location_uuid on the resource, or location_uuid (or "+EnvLocationUUID+") on the provider.")
+		return
+	}
+	var targets map[string]float64
+	resp.Diagnostics.Append(plan.InitialBalances.ElementsAs(ctx, &targets, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	tracked, err := client.StartTracking(ctx, zettle.TrackingRequest{
+		ProductUUID: product, LocationUUID: location, InitialBalances: toQuantities(targets),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not start tracking product %s", product), err.Error())
+		return
+	}
+	tflog.Info(ctx, "Started tracking", map[string]any{"product_uuid": product, "balances": tracked.Balances})
+
+	plan.ID = types.StringValue(product)
+	plan.LocationUUID = types.StringValue(location)
+	plan.Balances, diags = balancesValue(tracked.Balances)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state inventoryTrackingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	product := state.ProductUUID.ValueString()
+
+	// The per-product GET cannot tell an untracked product from a tracked
+	// one without stock; this lookup reports trackedProducts.
+	lookup, err := client.ProductBalances(ctx, zettle.LocationStore, []string{product})
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the inventory of product %s", product), err.Error())
+		return
+	}
+	if !lookup.IsTracked(product) {
+		tflog.Warn(ctx, "Product is no longer tracked; removing it from state", map[string]any{"product_uuid": product})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if location := state.LocationUUID.ValueString(); location != lookup.LocationUUID {
+		resp.Diagnostics.AddAttributeError(path.Root("location_uuid"), "Not the STORE location",
+			fmt.Sprintf("location_uuid is %s, but the organization's STORE location, the only one whose balances are kept, is %s.", location, lookup.LocationUUID))
+		return
+	}
+	state.ID = types.StringValue(product)
+	state.Balances, diags = balancesValue(lookup.ProductBalances(product))
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update runs only when initial_balances changes (every other attribute
+// replaces the resource). The new value is recorded and no stock moves:
+// initial balances apply when tracking starts.
+func (r *inventoryTrackingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state inventoryTrackingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Info(ctx, "initial_balances changed; recorded without moving stock", map[string]any{"product_uuid": state.ProductUUID.ValueString()})
+	state.InitialBalances = plan.InitialBalances
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state inventoryTrackingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	product := state.ProductUUID.ValueString()
+	if err := client.StopTracking(ctx, product); err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not stop tracking product %s", product), err.Error())
+	}
+}
+
+// ImportState accepts "<product_uuid>" or "<location_uuid>/<product_uuid>".
+func (r *inventoryTrackingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	location, ids, err := parseImportID(req.ID, "product_uuid")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	if location == "" && r.data != nil {
+		location = r.data.locationUUID
+	}
+	if location == "" {
+		resp.Diagnostics.AddError("Invalid import ID",
+			"The provider has no location_uuid: import with <location_uuid>/<product_uuid>.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("product_uuid"), ids[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("location_uuid"), location)...)
+}
+
+func toQuantities(m map[string]float64) map[string]zettle.Quantity {
+	out := make(map[string]zettle.Quantity, len(m))
+	for k, v := range m {
+		out[k] = zettle.Quantity(v)
+	}
+	return out
+}
+
+func balancesValue(m map[string]zettle.Quantity) (types.Map, diag.Diagnostics) {
+	values := make(map[string]float64, len(m))
+	for k, v := range m {
+		values[k] = float64(v)
+	}
+	return types.MapValueFrom(context.Background(), types.Float64Type, values)
+}

@@ -1,0 +1,275 @@
+package sandbox
+
+import (
+	"net/http"
+	"strconv"
+)
+
+func (s *Server) routes() {
+	s.handle("GET /organizations/{org}/locations", listLocations)
+	s.handle("POST /organizations/{org}/v2/inventory/bulk", bulkUpdate)
+	s.handle("POST /organizations/{org}/inventory", startTrackingProduct)
+	s.handle("DELETE /organizations/{org}/inventory/products/{product}", stopTracking)
+	s.handle("GET /organizations/{org}/inventory/locations/{location}", balancesAtLocation)
+	s.handle("GET /organizations/{org}/inventory/locations", balancesByType)
+	s.handle("POST /organizations/{org}/inventory/products", productBalances)
+	s.handle("GET /organizations/{org}/inventory/locations/{location}/products/{product}", productBalancesAtLocation)
+	s.handle("GET /organizations/{org}/inventory", storeBalances)
+	s.handle("PUT /organizations/{org}/inventory", moveStock)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+}
+
+type location struct {
+	UUID        string `json:"uuid"`
+	Type        string `json:"type"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Default     bool   `json:"default"`
+}
+
+func listLocations(o *Org, _ *http.Request) (int, any, *httpError) {
+	var out []location
+	for _, t := range []string{Store, Bin, Sold, Supplier} {
+		out = append(out, location{UUID: o.locations[t], Type: t, Name: t, Description: "System generated location ", Default: t == Store})
+	}
+	return http.StatusOK, out, nil
+}
+
+type bulkRequest struct {
+	ReturnBalanceForLocationUUID string `json:"returnBalanceForLocationUuid"`
+	ProductChanges               []struct {
+		ProductUUID          string `json:"productUuid"`
+		TrackingStatusChange string `json:"trackingStatusChange"`
+		VariantChanges       []struct {
+			VariantUUID      string  `json:"variantUuid"`
+			FromLocationUUID string  `json:"fromLocationUuid"`
+			ToLocationUUID   string  `json:"toLocationUuid"`
+			Change           float64 `json:"change"`
+		} `json:"variantChanges"`
+	} `json:"productChanges"`
+}
+
+type movementAnswer struct {
+	LocationUUID string           `json:"locationUuid"`
+	Variants     []changedBalance `json:"variants"`
+}
+
+// bulkUpdate starts tracking and moves stock. The request is validated
+// whole before anything changes, so a bad entry changes nothing.
+func bulkUpdate(o *Org, r *http.Request) (int, any, *httpError) {
+	var req bulkRequest
+	if herr := decode(r, &req); herr != nil {
+		return 0, nil, herr
+	}
+	ret, herr := o.returnLocation(req.ReturnBalanceForLocationUUID)
+	if herr != nil {
+		return 0, nil, herr
+	}
+	if len(req.ProductChanges) == 0 {
+		return 0, nil, badRequest("productChanges must not be empty")
+	}
+	for _, pc := range req.ProductChanges {
+		if herr := o.checkProduct("productUuid", pc.ProductUUID); herr != nil {
+			return 0, nil, herr
+		}
+		switch pc.TrackingStatusChange {
+		case "START_TRACKING":
+		case "":
+			if len(pc.VariantChanges) > 0 && !o.tracked[pc.ProductUUID] {
+				return 0, nil, badRequest("product %s is not tracked", pc.ProductUUID)
+			}
+		default:
+			return 0, nil, badRequest("trackingStatusChange: unsupported value %q", pc.TrackingStatusChange)
+		}
+		for _, vc := range pc.VariantChanges {
+			if herr := o.checkMove(pc.ProductUUID, vc.VariantUUID, vc.FromLocationUUID, vc.ToLocationUUID, vc.Change); herr != nil {
+				return 0, nil, herr
+			}
+		}
+	}
+	var changed []productVariant
+	for _, pc := range req.ProductChanges {
+		if pc.TrackingStatusChange == "START_TRACKING" {
+			o.tracked[pc.ProductUUID] = true
+		}
+		for _, vc := range pc.VariantChanges {
+			o.move(pc.ProductUUID, vc.VariantUUID, vc.FromLocationUUID, vc.ToLocationUUID, vc.Change)
+			changed = append(changed, productVariant{pc.ProductUUID, vc.VariantUUID})
+		}
+	}
+	return http.StatusOK, o.movementAnswer(ret, changed), nil
+}
+
+type productVariant struct{ product, variant string }
+
+// movementAnswer lists, once each, the final balances at location of the
+// variants a request changed.
+func (o *Org) movementAnswer(location string, changed []productVariant) movementAnswer {
+	ans := movementAnswer{LocationUUID: location, Variants: []changedBalance{}}
+	seen := map[productVariant]bool{}
+	for _, pv := range changed {
+		if !seen[pv] {
+			seen[pv] = true
+			ans.Variants = append(ans.Variants, changedBalance{pv.product, pv.variant, o.balances[balanceKey{location, pv.product, pv.variant}]})
+		}
+	}
+	return ans
+}
+
+// returnLocation resolves returnBalanceForLocationUuid: STORE when omitted.
+func (o *Org) returnLocation(uuid string) (string, *httpError) {
+	if uuid == "" {
+		return o.locations[Store], nil
+	}
+	return uuid, o.checkLocation("returnBalanceForLocationUuid", uuid)
+}
+
+func startTrackingProduct(o *Org, r *http.Request) (int, any, *httpError) {
+	var req struct {
+		ProductUUID string `json:"productUuid"`
+	}
+	if herr := decode(r, &req); herr != nil {
+		return 0, nil, herr
+	}
+	if herr := o.checkProduct("productUuid", req.ProductUUID); herr != nil {
+		return 0, nil, herr
+	}
+	o.tracked[req.ProductUUID] = true
+	ans := o.lookup(o.locations[Store], []string{req.ProductUUID}, 0)
+	return http.StatusOK, struct {
+		LocationUUID string           `json:"locationUuid"`
+		Variants     []variantBalance `json:"variants"`
+	}{ans.LocationUUID, ans.Variants}, nil
+}
+
+func stopTracking(o *Org, r *http.Request) (int, any, *httpError) {
+	product := r.PathValue("product")
+	if !isUUID(product) {
+		return 0, nil, badRequest("productUuid: %q is not a valid UUID", product)
+	}
+	if !o.tracked[product] {
+		return 0, nil, notFound("product %s is not tracked", product)
+	}
+	o.tracked[product] = false
+	return http.StatusNoContent, nil, nil
+}
+
+func balancesAtLocation(o *Org, r *http.Request) (int, any, *httpError) {
+	loc := r.PathValue("location")
+	if herr := o.checkLocation("locationUuid", loc); herr != nil {
+		return 0, nil, herr
+	}
+	return http.StatusOK, o.lookup(loc, nil, 0), nil
+}
+
+func (o *Org) locationOfType(t string) (string, *httpError) {
+	if loc, ok := o.locations[t]; ok {
+		return loc, nil
+	}
+	return "", badRequest("unknown location type %q: use STORE, SOLD, BIN or SUPPLIER", t)
+}
+
+func balancesByType(o *Org, r *http.Request) (int, any, *httpError) {
+	loc, herr := o.locationOfType(r.URL.Query().Get("type"))
+	if herr != nil {
+		return 0, nil, herr
+	}
+	return http.StatusOK, o.lookup(loc, nil, 0), nil
+}
+
+func productBalances(o *Org, r *http.Request) (int, any, *httpError) {
+	var req struct {
+		LocationType string   `json:"locationType"`
+		ProductUUIDs []string `json:"productUuids"`
+	}
+	if herr := decode(r, &req); herr != nil {
+		return 0, nil, herr
+	}
+	loc, herr := o.locationOfType(req.LocationType)
+	if herr != nil {
+		return 0, nil, herr
+	}
+	if len(req.ProductUUIDs) == 0 {
+		return 0, nil, badRequest("productUuids must not be empty")
+	}
+	for _, p := range req.ProductUUIDs {
+		if !isUUID(p) {
+			return 0, nil, badRequest("productUuids: %q is not a valid UUID", p)
+		}
+	}
+	return http.StatusOK, o.lookup(loc, req.ProductUUIDs, 0), nil
+}
+
+// productBalancesAtLocation has no trackedProducts: it cannot tell an
+// untracked product from a tracked one without stock.
+func productBalancesAtLocation(o *Org, r *http.Request) (int, any, *httpError) {
+	loc, product := r.PathValue("location"), r.PathValue("product")
+	if herr := o.checkLocation("locationUuid", loc); herr != nil {
+		return 0, nil, herr
+	}
+	if !isUUID(product) {
+		return 0, nil, badRequest("productUuid: %q is not a valid UUID", product)
+	}
+	ans := o.lookup(loc, []string{product}, 0)
+	return http.StatusOK, struct {
+		LocationUUID string           `json:"locationUuid"`
+		Variants     []variantBalance `json:"variants"`
+	}{ans.LocationUUID, ans.Variants}, nil
+}
+
+// storeBalances answers STORE balances; since narrows them to those changed
+// after the "latest" of an earlier answer.
+func storeBalances(o *Org, r *http.Request) (int, any, *httpError) {
+	var since int64
+	if raw := r.URL.Query().Get("since"); raw != "" {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n < 0 {
+			return 0, nil, badRequest("since: %q is not a non-negative integer", raw)
+		}
+		since = n
+	}
+	return http.StatusOK, o.lookup(o.locations[Store], nil, since), nil
+}
+
+func moveStock(o *Org, r *http.Request) (int, any, *httpError) {
+	var req struct {
+		Changes []struct {
+			ProductUUID      string  `json:"productUuid"`
+			VariantUUID      string  `json:"variantUuid"`
+			FromLocationUUID string  `json:"fromLocationUuid"`
+			ToLocationUUID   string  `json:"toLocationUuid"`
+			Change           float64 `json:"change"`
+		} `json:"changes"`
+		ReturnBalanceForLocationUUID string `json:"returnBalanceForLocationUuid"`
+		ExternalUUID                 string `json:"externalUuid"`
+	}
+	if herr := decode(r, &req); herr != nil {
+		return 0, nil, herr
+	}
+	ret, herr := o.returnLocation(req.ReturnBalanceForLocationUUID)
+	if herr != nil {
+		return 0, nil, herr
+	}
+	if req.ExternalUUID != "" && !isUUID(req.ExternalUUID) {
+		return 0, nil, badRequest("externalUuid: %q is not a valid UUID", req.ExternalUUID)
+	}
+	if len(req.Changes) == 0 {
+		return 0, nil, badRequest("changes must not be empty")
+	}
+	for _, c := range req.Changes {
+		if herr := o.checkMove(c.ProductUUID, c.VariantUUID, c.FromLocationUUID, c.ToLocationUUID, c.Change); herr != nil {
+			return 0, nil, herr
+		}
+		if !o.tracked[c.ProductUUID] {
+			return 0, nil, badRequest("product %s is not tracked", c.ProductUUID)
+		}
+	}
+	var changed []productVariant
+	for _, c := range req.Changes {
+		o.move(c.ProductUUID, c.VariantUUID, c.FromLocationUUID, c.ToLocationUUID, c.Change)
+		changed = append(changed, productVariant{c.ProductUUID, c.VariantUUID})
+	}
+	return http.StatusOK, o.movementAnswer(ret, changed), nil
+}

@@ -1,0 +1,256 @@
+package sandbox
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Org is one organization (merchant) of the sandbox. Its methods are the test
+// controls: they change or read the model as the POS app or the back office
+// would, without going through the API.
+type Org struct {
+	s         *Server
+	UUID      string
+	Token     string
+	locations map[string]string // type → UUID
+	// products is the product library: product UUID → its variant UUIDs.
+	products map[string]map[string]bool
+	tracked  map[string]bool
+	// balances are kept per location, product and variant. SUPPLIER is an
+	// infinite source and keeps none.
+	balances map[balanceKey]float64
+	// changedAt is the sequence number of each balance's last change.
+	changedAt map[balanceKey]int64
+	seq       int64
+}
+
+type balanceKey struct{ location, product, variant string }
+
+// OrgSpec describes a new organization. Empty fields are generated.
+type OrgSpec struct {
+	Token     string
+	UUID      string
+	Locations map[string]string // type → UUID
+}
+
+// AddOrganization creates an organization reached with spec.Token.
+func (s *Server) AddOrganization(spec OrgSpec) *Org {
+	o := &Org{
+		s: s, UUID: spec.UUID, Token: spec.Token,
+		locations: map[string]string{},
+		products:  map[string]map[string]bool{},
+		tracked:   map[string]bool{},
+		balances:  map[balanceKey]float64{},
+		changedAt: map[balanceKey]int64{},
+	}
+	if o.UUID == "" {
+		o.UUID = newUUID()
+	}
+	if o.Token == "" {
+		o.Token = "sandbox-" + newUUID()
+	}
+	for _, t := range []string{Store, Supplier, Sold, Bin} {
+		o.locations[t] = spec.Locations[t]
+		if o.locations[t] == "" {
+			o.locations[t] = newUUID()
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgs[o.Token] = o
+	return o
+}
+
+// Location returns the UUID of the location of type t.
+func (o *Org) Location(t string) string { return o.locations[t] }
+
+// AddProduct adds a product with the given number of variants to the
+// product library, and returns their UUIDs.
+func (o *Org) AddProduct(variants int) (product string, variantUUIDs []string) {
+	product = newUUID()
+	for range variants {
+		variantUUIDs = append(variantUUIDs, newUUID())
+	}
+	o.AddProductWithUUIDs(product, variantUUIDs...)
+	return product, variantUUIDs
+}
+
+// AddProductWithUUIDs adds a product with known UUIDs to the product library.
+func (o *Org) AddProductWithUUIDs(product string, variants ...string) {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	set := map[string]bool{}
+	for _, v := range variants {
+		set[v] = true
+	}
+	o.products[product] = set
+}
+
+// IsTracked reports whether the product's inventory is tracked.
+func (o *Org) IsTracked(product string) bool {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	return o.tracked[product]
+}
+
+// Balance returns a variant's balance at the location of type t, whether or
+// not the product is tracked (the saved level for an untracked one).
+func (o *Org) Balance(t, product, variant string) float64 {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	return o.balances[balanceKey{o.locations[t], product, variant}]
+}
+
+// SetTracking starts or stops tracking as the back office would.
+func (o *Org) SetTracking(product string, on bool) {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	o.tracked[product] = on
+}
+
+// Sell records a sale in the POS app: qty moves from STORE to SOLD.
+func (o *Org) Sell(product, variant string, qty float64) error {
+	return o.control(product, variant, Store, Sold, qty)
+}
+
+// Restock moves qty from SUPPLIER to STORE as the back office would.
+func (o *Org) Restock(product, variant string, qty float64) error {
+	return o.control(product, variant, Supplier, Store, qty)
+}
+
+func (o *Org) control(product, variant, from, to string, qty float64) error {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	if err := o.checkMove(product, variant, o.locations[from], o.locations[to], qty); err != nil {
+		return err
+	}
+	o.move(product, variant, o.locations[from], o.locations[to], qty)
+	return nil
+}
+
+// The rest of this file is the model itself; the caller holds o.s.mu.
+
+func (o *Org) locationType(uuid string) (string, bool) {
+	for t, u := range o.locations {
+		if u == uuid {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+func (o *Org) checkLocation(field, uuid string) *httpError {
+	if !isUUID(uuid) {
+		return badRequest("%s: %q is not a valid UUID", field, uuid)
+	}
+	if _, ok := o.locationType(uuid); !ok {
+		return badRequest("%s: unknown location %s", field, uuid)
+	}
+	return nil
+}
+
+func (o *Org) checkProduct(field, product string) *httpError {
+	if !isUUID(product) {
+		return badRequest("%s: %q is not a valid UUID", field, product)
+	}
+	if o.products[product] == nil {
+		return notFound("product %s does not exist in the product library", product)
+	}
+	return nil
+}
+
+// checkMove validates one stock movement. Tracking is checked by the caller,
+// since a bulk request may start it in the same request.
+func (o *Org) checkMove(product, variant, from, to string, change float64) *httpError {
+	if herr := o.checkProduct("productUuid", product); herr != nil {
+		return herr
+	}
+	if !isUUID(variant) {
+		return badRequest("variantUuid: %q is not a valid UUID", variant)
+	}
+	if !o.products[product][variant] {
+		return badRequest("variant %s is not a variant of product %s", variant, product)
+	}
+	if herr := o.checkLocation("fromLocationUuid", from); herr != nil {
+		return herr
+	}
+	if herr := o.checkLocation("toLocationUuid", to); herr != nil {
+		return herr
+	}
+	if from == to {
+		return badRequest("fromLocationUuid and toLocationUuid are both %s", from)
+	}
+	if !(change > 0) {
+		return badRequest("change must be positive, got %s", formatBalance(change))
+	}
+	return nil
+}
+
+func (o *Org) move(product, variant, from, to string, qty float64) {
+	o.seq++
+	for _, loc := range []string{from, to} {
+		if t, _ := o.locationType(loc); t == Supplier {
+			continue
+		}
+		k := balanceKey{loc, product, variant}
+		if loc == from {
+			o.balances[k] -= qty
+		} else {
+			o.balances[k] += qty
+		}
+		o.changedAt[k] = o.seq
+	}
+}
+
+// variantBalance is a balance as lookups answer it: a JSON string.
+type variantBalance struct {
+	LocationUUID string `json:"locationUuid"`
+	LocationType string `json:"locationType"`
+	ProductUUID  string `json:"productUuid"`
+	VariantUUID  string `json:"variantUuid"`
+	Balance      string `json:"balance"`
+}
+
+// changedBalance is a balance as movement answers give it: a JSON number.
+type changedBalance struct {
+	ProductUUID string  `json:"productUuid"`
+	VariantUUID string  `json:"variantUuid"`
+	Balance     float64 `json:"balance"`
+}
+
+type lookupAnswer struct {
+	LocationUUID    string           `json:"locationUuid"`
+	TrackedProducts []string         `json:"trackedProducts"`
+	Variants        []variantBalance `json:"variants"`
+	Latest          int64            `json:"latest"`
+}
+
+// lookup answers the tracked products among products (all when nil) and
+// their non-zero balances at location, changed after sequence number since.
+func (o *Org) lookup(location string, products []string, since int64) lookupAnswer {
+	t, _ := o.locationType(location)
+	ans := lookupAnswer{LocationUUID: location, TrackedProducts: []string{}, Variants: []variantBalance{}, Latest: o.seq}
+	if products == nil {
+		products = sortedKeys(o.products)
+	}
+	seen := map[string]bool{}
+	for _, p := range products {
+		if !o.tracked[p] || seen[p] {
+			continue
+		}
+		seen[p] = true
+		ans.TrackedProducts = append(ans.TrackedProducts, p)
+		for _, v := range sortedKeys(o.products[p]) {
+			k := balanceKey{location, p, v}
+			if b := o.balances[k]; b != 0 && o.changedAt[k] > since {
+				ans.Variants = append(ans.Variants, variantBalance{location, t, p, v, formatBalance(b)})
+			}
+		}
+	}
+	return ans
+}
+
+func formatBalance(b float64) string { return strconv.FormatFloat(b, 'f', -1, 64) }
+
+// String names the organization in test failures.
+func (o *Org) String() string { return fmt.Sprintf("organization %s", o.UUID) }

@@ -1,0 +1,286 @@
+// Package sandbox is a stateful model of the Zettle Inventory API, written
+// from the API's documentation. Tests run it in process; cmd/zettle-sandbox
+// runs it on loopback for the demo.
+//
+// It keeps organizations (one per access token) with their four system
+// locations, a product library, tracking state and balances per location,
+// product and variant. Test controls inject latency and faults and record
+// every request.
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Location types, as the API names them.
+const (
+	Store    = "STORE"
+	Supplier = "SUPPLIER"
+	Sold     = "SOLD"
+	Bin      = "BIN"
+)
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func isUUID(s string) bool { return uuidPattern.MatchString(s) }
+
+func newUUID() string {
+	// Zettle's own identifiers are time-based (version 1) UUIDs.
+	return uuid.Must(uuid.NewUUID()).String()
+}
+
+// Server is the sandbox API. Its zero value is not usable; call New.
+type Server struct {
+	mux *http.ServeMux
+
+	mu      sync.Mutex
+	orgs    map[string]*Org // by access token
+	latency time.Duration
+	faults  []*Fault
+	log     []Request
+}
+
+// Request is one request as the sandbox saw it.
+type Request struct {
+	Method string
+	Path   string
+	Query  string
+	// Route is the endpoint pattern that matched, e.g.
+	// "POST /organizations/{org}/v2/inventory/bulk"; empty if none did.
+	Route  string
+	Body   string
+	Status int
+	// Fault is set when an injected fault shaped the answer.
+	Fault string
+}
+
+// New returns an empty sandbox.
+func New() *Server {
+	s := &Server{orgs: map[string]*Org{}}
+	s.mux = http.NewServeMux()
+	s.routes()
+	return s
+}
+
+// Start serves the sandbox on a loopback port until the returned server is
+// closed.
+func (s *Server) Start() *httptest.Server { return httptest.NewServer(s) }
+
+// SetLatency delays every answer by d.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// Requests returns a copy of the request log.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.log...)
+}
+
+// RequestCount counts the logged requests whose route is one of routes, or
+// every request when routes is empty.
+func (s *Server) RequestCount(routes ...string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(routes) == 0 {
+		return len(s.log)
+	}
+	n := 0
+	for _, r := range s.log {
+		for _, want := range routes {
+			if r.Route == want {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = nil
+}
+
+// ServeHTTP answers one request: latency, then faults, then the endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	_, route := s.mux.Handler(r)
+
+	s.mu.Lock()
+	latency := s.latency
+	fault := s.takeFault(r.Method, route)
+	s.mu.Unlock()
+
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+
+	entry := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route, Body: string(body)}
+	if fault != nil && !fault.CutAfterCommit {
+		entry.Fault = fault.String()
+		if fault.RetryAfter != "" {
+			w.Header().Set("Retry-After", fault.RetryAfter)
+		}
+		entry.Status = fault.Status
+		s.record(entry)
+		writeError(w, fault.Status, "INJECTED_FAULT", fmt.Sprintf("injected fault: HTTP %d", fault.Status))
+		return
+	}
+
+	rec := httptest.NewRecorder()
+	s.mux.ServeHTTP(rec, r)
+	entry.Status = rec.Code
+	if fault != nil {
+		entry.Fault = fault.String()
+		s.record(entry)
+		cutConnection(w)
+		return
+	}
+	s.record(entry)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, r)
+}
+
+// cutConnection drops the connection without an answer, as a network failure
+// after the server committed the change would.
+func cutConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+// apiError is the JSON error body the sandbox answers with.
+type apiError struct {
+	ErrorType        string `json:"errorType"`
+	DeveloperMessage string `json:"developerMessage"`
+}
+
+func writeError(w http.ResponseWriter, status int, errorType, msg string) {
+	writeJSON(w, status, apiError{ErrorType: errorType, DeveloperMessage: msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// httpError carries a status and message from the model to the handler.
+type httpError struct {
+	status    int
+	errorType string
+	msg       string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) *httpError {
+	return &httpError{http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf(format, args...)}
+}
+
+func notFound(format string, args ...any) *httpError {
+	return &httpError{http.StatusNotFound, "NOT_FOUND", fmt.Sprintf(format, args...)}
+}
+
+// handler adapts an endpoint of the model: it authenticates the caller,
+// resolves the organization in the path, and turns errors into JSON answers.
+type handler func(o *Org, r *http.Request) (status int, answer any, err *httpError)
+
+func (s *Server) handle(pattern string, h handler) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		o, herr := s.authenticate(r)
+		if herr == nil {
+			s.mu.Lock()
+			var status int
+			var answer any
+			status, answer, herr = h(o, r)
+			s.mu.Unlock()
+			if herr == nil {
+				if answer == nil {
+					w.WriteHeader(status)
+				} else {
+					writeJSON(w, status, answer)
+				}
+				return
+			}
+		}
+		writeError(w, herr.status, herr.errorType, herr.msg)
+	})
+}
+
+func (s *Server) authenticate(r *http.Request) (*Org, *httpError) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "missing bearer token"}
+	}
+	s.mu.Lock()
+	o := s.orgs[token]
+	s.mu.Unlock()
+	if o == nil {
+		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "invalid or expired access token"}
+	}
+	if org := r.PathValue("org"); org != "" && org != "self" && org != o.UUID {
+		return nil, &httpError{http.StatusForbidden, "FORBIDDEN", fmt.Sprintf("the token has no access to organization %s", org)}
+	}
+	return o, nil
+}
+
+// decode reads a JSON body strictly: unknown fields are refused, so a
+// misspelt field name fails here as it would be ignored there.
+func decode(r *http.Request, v any) *httpError {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("malformed JSON body: %v", err)
+	}
+	if dec.More() {
+		return badRequest("malformed JSON body: trailing data")
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,221 @@
+// Package zettle is a client for the Zettle Inventory API. It knows nothing of
+// Terraform: callers give it a base URL, a source of access tokens and an
+// optional logger.
+package zettle
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultInventoryURL is the production Inventory API.
+const DefaultInventoryURL = "https://inventory.izettle.com"
+
+// TokenSource returns the bearer token for a request. A static token and,
+// later, an API-key exchange both fit behind it.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+}
+
+// StaticToken is a TokenSource for an access token obtained elsewhere.
+type StaticToken string
+
+// Token returns the token itself.
+func (t StaticToken) Token(context.Context) (string, error) { return string(t), nil }
+
+// Logger receives one line per request and response. Secrets never reach it:
+// the Authorization header is left out before logging.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Config configures a Client.
+type Config struct {
+	// InventoryURL is the API's base URL; DefaultInventoryURL when empty.
+	InventoryURL string
+	Tokens       TokenSource
+	UserAgent    string
+	HTTPClient   *http.Client
+	Logger       Logger
+}
+
+// Client calls the Inventory API. It is safe for concurrent use.
+type Client struct {
+	baseURL   *url.URL
+	tokens    TokenSource
+	userAgent string
+	http      *http.Client
+	log       Logger
+
+	locMu     sync.Mutex
+	locations Locations
+}
+
+// New returns a Client for cfg.
+func New(cfg Config) (*Client, error) {
+	raw := cfg.InventoryURL
+	if raw == "" {
+		raw = DefaultInventoryURL
+	}
+	base, err := ParseBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Tokens == nil {
+		return nil, errors.New("zettle: no access token source configured")
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	return &Client{baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, http: hc, log: cfg.Logger}, nil
+}
+
+// ParseBaseURL checks that raw is an absolute http(s) URL with a host and no
+// query or fragment, and returns it without a trailing slash.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid URL: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("%q must start with https:// or http://", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%q has no host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%q must not have a query or fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+// APIError is an answer outside 2xx, or a request that got no answer.
+type APIError struct {
+	// Operation names what the provider was doing, e.g. "start tracking".
+	Operation string
+	// StatusCode is 0 when no answer came back.
+	StatusCode int
+	// Message is the API's own message, or a description of the failure.
+	Message string
+}
+
+func (e *APIError) Error() string {
+	if e.StatusCode == 0 {
+		return fmt.Sprintf("%s: no answer from the Zettle API: %s", e.Operation, e.Message)
+	}
+	msg := e.Message
+	if e.StatusCode == http.StatusUnauthorized {
+		msg = "the access token was rejected or has expired: " + msg
+	}
+	return fmt.Sprintf("%s: HTTP %d %s: %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), msg)
+}
+
+// StatusOf returns the HTTP status of an APIError anywhere in err's chain, or 0.
+func StatusOf(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// call sends one request. in, when non-nil, is sent as JSON; out, when
+// non-nil, receives the decoded answer.
+func (c *Client) call(ctx context.Context, op, method, path string, query url.Values, in, out any) error {
+	u := *c.baseURL
+	u.Path += path
+	u.RawQuery = query.Encode()
+
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return fmt.Errorf("%s: encoding request: %w", op, err)
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	token, err := c.tokens.Token(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	c.logf(ctx, "Zettle API request", map[string]any{"operation": op, "method": method, "url": u.String(), "body": string(body)})
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return &APIError{Operation: op, Message: err.Error()}
+	}
+	defer resp.Body.Close()
+	respBody, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "reading the answer: " + err.Error()}
+	}
+	c.logf(ctx, "Zettle API response", map[string]any{"operation": op, "status": resp.StatusCode, "body": string(respBody)})
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return &APIError{Operation: op, StatusCode: resp.StatusCode, Message: errorMessage(respBody)}
+	}
+	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(respBody, out); err != nil {
+		return fmt.Errorf("%s: decoding the answer (HTTP %d): %w", op, resp.StatusCode, err)
+	}
+	return nil
+}
+
+func (c *Client) logf(ctx context.Context, msg string, fields map[string]any) {
+	if c.log != nil {
+		c.log.Debug(ctx, msg, fields)
+	}
+}
+
+// errorMessage pulls the human-readable message out of an error body. Zettle
+// answers {"developerMessage": ...}; OAuth and proxies use other keys.
+func errorMessage(body []byte) string {
+	var fields struct {
+		DeveloperMessage string `json:"developerMessage"`
+		Message          string `json:"message"`
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+		ErrorType        string `json:"errorType"`
+	}
+	if json.Unmarshal(body, &fields) == nil {
+		for _, m := range []string{fields.DeveloperMessage, fields.Message, fields.ErrorDescription, fields.Error, fields.ErrorType} {
+			if m != "" {
+				return m
+			}
+		}
+	}
+	text := strings.TrimSpace(string(body))
+	if text == "" {
+		return "(no message)"
+	}
+	const limit = 500
+	if len(text) > limit {
+		text = text[:limit] + "…"
+	}
+	return text
+}

@@ -1,0 +1,170 @@
+package zettle
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// Location types. STORE is the only one whose balances are kept; SUPPLIER is an
+// infinite source, SOLD and BIN are sinks.
+const (
+	LocationStore    = "STORE"
+	LocationSupplier = "SUPPLIER"
+	LocationSold     = "SOLD"
+	LocationBin      = "BIN"
+)
+
+// LocationTypes lists every system location type.
+var LocationTypes = []string{LocationStore, LocationSupplier, LocationSold, LocationBin}
+
+// StartTracking is the only documented trackingStatusChange value.
+const StartTracking = "START_TRACKING"
+
+// Quantity is a stock quantity. Lookups answer it as a JSON string ("42"),
+// movements as a JSON number (42); both decode. It encodes as a number.
+type Quantity float64
+
+// UnmarshalJSON accepts a number or a string holding a number.
+func (q *Quantity) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(s)
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("balance %s is not a number", b)
+	}
+	*q = Quantity(f)
+	return nil
+}
+
+// MarshalJSON writes the shortest decimal form.
+func (q Quantity) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.FormatFloat(float64(q), 'f', -1, 64)), nil
+}
+
+// Location is one of the organization's system locations.
+type Location struct {
+	UUID        string `json:"uuid"`
+	Type        string `json:"type"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Default     bool   `json:"default"`
+}
+
+// Locations are an organization's locations.
+type Locations []Location
+
+// ByType returns the location of type t.
+func (ls Locations) ByType(t string) (Location, bool) {
+	for _, l := range ls {
+		if l.Type == t {
+			return l, true
+		}
+	}
+	return Location{}, false
+}
+
+// ByUUID returns the location with the given UUID.
+func (ls Locations) ByUUID(uuid string) (Location, bool) {
+	for _, l := range ls {
+		if l.UUID == uuid {
+			return l, true
+		}
+	}
+	return Location{}, false
+}
+
+// VariantBalance is one variant's balance at a location.
+type VariantBalance struct {
+	LocationUUID string   `json:"locationUuid,omitempty"`
+	LocationType string   `json:"locationType,omitempty"`
+	ProductUUID  string   `json:"productUuid"`
+	VariantUUID  string   `json:"variantUuid"`
+	Balance      Quantity `json:"balance"`
+}
+
+// LocationBalances answers a balance lookup. Only tracked products and
+// non-zero variants are listed.
+type LocationBalances struct {
+	LocationUUID    string           `json:"locationUuid"`
+	TrackedProducts []string         `json:"trackedProducts"`
+	Variants        []VariantBalance `json:"variants"`
+	Latest          int64            `json:"latest"`
+}
+
+// IsTracked reports whether product is among the tracked products.
+func (lb LocationBalances) IsTracked(product string) bool {
+	for _, p := range lb.TrackedProducts {
+		if p == product {
+			return true
+		}
+	}
+	return false
+}
+
+// ProductBalances returns product's variant balances, keyed by variant UUID.
+func (lb LocationBalances) ProductBalances(product string) map[string]Quantity {
+	out := map[string]Quantity{}
+	for _, v := range lb.Variants {
+		if v.ProductUUID == product {
+			out[v.VariantUUID] = v.Balance
+		}
+	}
+	return out
+}
+
+// BulkRequest is the body of POST /organizations/self/v2/inventory/bulk.
+type BulkRequest struct {
+	ReturnBalanceForLocationUUID string          `json:"returnBalanceForLocationUuid,omitempty"`
+	ProductChanges               []ProductChange `json:"productChanges"`
+}
+
+// ProductChange starts tracking a product and may move stock of its variants.
+type ProductChange struct {
+	ProductUUID          string          `json:"productUuid"`
+	TrackingStatusChange string          `json:"trackingStatusChange,omitempty"`
+	VariantChanges       []VariantChange `json:"variantChanges,omitempty"`
+}
+
+// VariantChange moves a positive quantity of a variant between locations.
+type VariantChange struct {
+	VariantUUID      string   `json:"variantUuid"`
+	FromLocationUUID string   `json:"fromLocationUuid"`
+	ToLocationUUID   string   `json:"toLocationUuid"`
+	Change           Quantity `json:"change"`
+}
+
+// Movement is one entry of PUT /organizations/self/inventory.
+type Movement struct {
+	ProductUUID      string   `json:"productUuid"`
+	VariantUUID      string   `json:"variantUuid"`
+	FromLocationUUID string   `json:"fromLocationUuid"`
+	ToLocationUUID   string   `json:"toLocationUuid"`
+	Change           Quantity `json:"change"`
+}
+
+// MovementRequest is the body of PUT /organizations/self/inventory.
+type MovementRequest struct {
+	Changes                      []Movement `json:"changes"`
+	ReturnBalanceForLocationUUID string     `json:"returnBalanceForLocationUuid,omitempty"`
+	ExternalUUID                 string     `json:"externalUuid,omitempty"`
+}
+
+// ChangedBalances answers a stock movement: the resulting balances of the
+// variants the request changed, at the requested location.
+type ChangedBalances struct {
+	LocationUUID string           `json:"locationUuid"`
+	Variants     []VariantBalance `json:"variants"`
+}
+
+// ProductBalances returns product's changed variants, keyed by variant UUID.
+func (cb ChangedBalances) ProductBalances(product string) map[string]Quantity {
+	return LocationBalances{Variants: cb.Variants}.ProductBalances(product)
+}

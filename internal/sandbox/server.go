@@ -59,9 +59,10 @@ type Request struct {
 	Query  string
 	// Route is the endpoint pattern that matched, e.g.
 	// "POST /organizations/{org}/v2/inventory/bulk"; empty if none did.
-	Route  string
-	Body   string
-	Status int
+	Route     string
+	Body      string
+	UserAgent string
+	Status    int
 	// Fault is set when an injected fault shaped the answer.
 	Fault string
 }
@@ -137,7 +138,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	entry := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route, Body: string(body)}
+	entry := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route, Body: string(body), UserAgent: r.UserAgent()}
 	if fault != nil && !fault.CutAfterCommit {
 		entry.Fault = fault.String()
 		if fault.RetryAfter != "" {

@@ -1,0 +1,109 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+)
+
+var protoV6Providers = map[string]func() (tfprotov6.ProviderServer, error){
+	"zettle": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testEnv is one sandbox with one organization, served on loopback for the
+// length of a test.
+type testEnv struct {
+	sb  *sandbox.Server
+	url string
+	org *sandbox.Org
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	return &testEnv{sb: sb, url: srv.URL, org: sb.AddOrganization(sandbox.OrgSpec{})}
+}
+
+func (e *testEnv) store() string { return e.org.Location(sandbox.Store) }
+
+// providerBlock configures the provider for e's organization.
+func (e *testEnv) providerBlock() string {
+	return fmt.Sprintf(`
+provider "zettle" {
+  access_token  = %q
+  location_uuid = %q
+  inventory_url = %q
+}
+`, e.org.Token, e.store(), e.url)
+}
+
+// checkSandbox runs an assertion on the sandbox as a step's Check.
+func checkSandbox(f func() error) resource.TestCheckFunc {
+	return func(*terraform.State) error { return f() }
+}
+
+// expectRequests asserts how many requests of each route the sandbox saw
+// since its log was last reset.
+func (e *testEnv) expectRequests(want map[string]int) resource.TestCheckFunc {
+	return checkSandbox(func() error {
+		var problems []string
+		for route, n := range want {
+			if got := e.sb.RequestCount(route); got != n {
+				problems = append(problems, fmt.Sprintf("%s: %d requests, want %d", route, got, n))
+			}
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("sandbox requests: %s", strings.Join(problems, "; "))
+		}
+		return nil
+	})
+}
+
+func (e *testEnv) expectTracked(product string, want bool) resource.TestCheckFunc {
+	return checkSandbox(func() error {
+		if got := e.org.IsTracked(product); got != want {
+			return fmt.Errorf("sandbox: product %s tracked = %v, want %v", product, got, want)
+		}
+		return nil
+	})
+}
+
+func (e *testEnv) expectBalance(locationType, product, variant string, want float64) resource.TestCheckFunc {
+	return checkSandbox(func() error {
+		if got := e.org.Balance(locationType, product, variant); got != want {
+			return fmt.Errorf("sandbox: %s balance of variant %s = %v, want %v", locationType, variant, got, want)
+		}
+		return nil
+	})
+}
+
+// Routes of the sandbox, as its request log names them.
+const (
+	routeLocations      = "GET /organizations/{org}/locations"
+	routeBulk           = "POST /organizations/{org}/v2/inventory/bulk"
+	routeMove           = "PUT /organizations/{org}/inventory"
+	routeProductLookup  = "POST /organizations/{org}/inventory/products"
+	routeStopTracking   = "DELETE /organizations/{org}/inventory/products/{product}"
+	routeLocationLookup = "GET /organizations/{org}/inventory/locations/{location}"
+)
+
+// errorPattern matches an error output that contains each part in order.
+// Terraform wraps long messages, so any run of spaces may be a line break.
+func errorPattern(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}

@@ -1,0 +1,111 @@
+package zettle_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+)
+
+func newSandboxClient(t *testing.T) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
+	t.Helper()
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	org := sb.AddOrganization(sandbox.OrgSpec{})
+	c, err := zettle.New(zettle.Config{InventoryURL: srv.URL, Tokens: zettle.StaticToken(org.Token)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, sb, org
+}
+
+func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
+	for name, saved := range map[string][]float64{
+		"new product":            nil,
+		"saved levels below":     {1, 2},
+		"saved levels above":     {30, 9},
+		"saved levels equal":     {10, 0},
+		"one variant saved":      {0, 5},
+		"fractional saved level": {0.25, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _, org := newSandboxClient(t)
+			product, v := org.AddProduct(2)
+			if saved != nil {
+				org.SetTracking(product, true)
+				for i, q := range saved {
+					if q > 0 {
+						if err := org.Restock(product, v[i], q); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				org.SetTracking(product, false)
+			}
+			got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+				ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+				InitialBalances: map[string]zettle.Quantity{v[0]: 10, v[1]: 0},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !org.IsTracked(product) {
+				t.Error("not tracked")
+			}
+			if b0, b1 := org.Balance(sandbox.Store, product, v[0]), org.Balance(sandbox.Store, product, v[1]); b0 != 10 || b1 != 0 {
+				t.Errorf("sandbox balances %v, %v; want 10, 0", b0, b1)
+			}
+			if len(got.Balances) != 1 || got.Balances[v[0]] != 10 {
+				t.Errorf("reported balances %v", got.Balances)
+			}
+		})
+	}
+}
+
+// Starting tracking again after an attempt that already moved the stock
+// (its answer lost) must not double it.
+func TestStartTrackingTwiceDoesNotDoubleStock(t *testing.T) {
+	c, _, org := newSandboxClient(t)
+	product, v := org.AddProduct(1)
+	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 6}}
+	for range 2 {
+		if _, err := c.StartTracking(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b := org.Balance(sandbox.Store, product, v[0]); b != 6 {
+		t.Errorf("balance %v after two starts, want 6", b)
+	}
+}
+
+func TestStartTrackingWithoutBalancesMovesNothing(t *testing.T) {
+	c, sb, org := newSandboxClient(t)
+	product, _ := org.AddProduct(1)
+	if _, err := c.StartTracking(context.Background(), zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range sb.Requests() {
+		if r.Method == "PUT" {
+			t.Errorf("moved stock: %s", r.Body)
+		}
+	}
+	if got := sb.RequestCount("POST /organizations/{org}/v2/inventory/bulk"); got != 1 {
+		t.Errorf("%d bulk requests", got)
+	}
+}
+
+func TestStartTrackingRefusesLocationsOtherThanStore(t *testing.T) {
+	c, _, org := newSandboxClient(t)
+	product, _ := org.AddProduct(1)
+	for _, loc := range []string{org.Location(sandbox.Bin), "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009"} {
+		if _, err := c.StartTracking(context.Background(), zettle.TrackingRequest{ProductUUID: product, LocationUUID: loc}); err == nil {
+			t.Errorf("location %s accepted", loc)
+		}
+	}
+	if org.IsTracked(product) {
+		t.Error("tracked anyway")
+	}
+}

@@ -128,10 +128,8 @@ func (r *inventoryTrackingResource) ModifyPlan(ctx context.Context, req resource
 
 func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan inventoryTrackingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := r.load(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 	product := plan.ProductUUID.ValueString()
@@ -161,6 +159,7 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 
 	plan.ID = types.StringValue(product)
 	plan.LocationUUID = types.StringValue(location)
+	var diags diag.Diagnostics
 	plan.Balances, diags = balancesValue(tracked.Balances)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -168,10 +167,8 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 
 func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state inventoryTrackingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := r.load(ctx, req.State, &state, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 	product := state.ProductUUID.ValueString()
@@ -194,6 +191,7 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	state.ID = types.StringValue(product)
+	var diags diag.Diagnostics
 	state.Balances, diags = balancesValue(lookup.ProductBalances(product))
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -216,10 +214,8 @@ func (r *inventoryTrackingResource) Update(ctx context.Context, req resource.Upd
 
 func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state inventoryTrackingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := r.load(ctx, req.State, &state, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 	product := state.ProductUUID.ValueString()
@@ -246,6 +242,20 @@ func (r *inventoryTrackingResource) ImportState(ctx context.Context, req resourc
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("product_uuid"), ids[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("location_uuid"), location)...)
+}
+
+// load reads a plan or state into m and returns the API client; nil when
+// either failed, with the reason in diags.
+func (r *inventoryTrackingResource) load(ctx context.Context, from interface {
+	Get(context.Context, any) diag.Diagnostics
+}, m *inventoryTrackingModel, diags *diag.Diagnostics) *zettle.Client {
+	diags.Append(from.Get(ctx, m)...)
+	client, clientDiags := r.data.Client()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return nil
+	}
+	return client
 }
 
 func toQuantities(m map[string]float64) map[string]zettle.Quantity {

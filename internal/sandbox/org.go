@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -231,7 +233,7 @@ func (o *Org) lookup(location string, products []string, since int64) lookupAnsw
 	t, _ := o.locationType(location)
 	ans := lookupAnswer{LocationUUID: location, TrackedProducts: []string{}, Variants: []variantBalance{}, Latest: o.seq}
 	if products == nil {
-		products = sortedKeys(o.products)
+		products = slices.Sorted(maps.Keys(o.products))
 	}
 	seen := map[string]bool{}
 	for _, p := range products {
@@ -240,7 +242,7 @@ func (o *Org) lookup(location string, products []string, since int64) lookupAnsw
 		}
 		seen[p] = true
 		ans.TrackedProducts = append(ans.TrackedProducts, p)
-		for _, v := range sortedKeys(o.products[p]) {
+		for _, v := range slices.Sorted(maps.Keys(o.products[p])) {
 			k := balanceKey{location, p, v}
 			if b := o.balances[k]; b != 0 && o.changedAt[k] > since {
 				ans.Variants = append(ans.Variants, variantBalance{location, t, p, v, formatBalance(b)})

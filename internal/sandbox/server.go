@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -275,13 +274,4 @@ func decode(r *http.Request, v any) *httpError {
 		return badRequest("malformed JSON body: trailing data")
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

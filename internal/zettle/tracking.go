@@ -3,7 +3,8 @@ package zettle
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // TrackingRequest asks for a product to be tracked, with some of its variants
@@ -43,7 +44,7 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 	supplier, _ := locs.ByType(LocationSupplier)
 	bin, _ := locs.ByType(LocationBin)
 
-	variants := sortedKeys(req.InitialBalances)
+	variants := slices.Sorted(maps.Keys(req.InitialBalances))
 	change := ProductChange{ProductUUID: req.ProductUUID, TrackingStatusChange: StartTracking}
 	for _, v := range variants {
 		if target := req.InitialBalances[v]; target > 0 {
@@ -135,13 +136,4 @@ func allKnown(balances map[string]Quantity, variants []string) bool {
 		}
 	}
 	return true
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

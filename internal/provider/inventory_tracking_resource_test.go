@@ -34,15 +34,6 @@ func balancesAre(values map[string]float64) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(trackingAddr, tfjsonpath.New("balances"), knownvalue.MapExact(want))
 }
 
-func (e *testEnv) checkUntracked(product string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if e.org.IsTracked(product) {
-			return fmt.Errorf("sandbox: product %s is still tracked after destroy", product)
-		}
-		return nil
-	}
-}
-
 func TestAccInventoryTracking_withoutInitialBalances(t *testing.T) {
 	e := newTestEnv(t)
 	product, _ := e.org.AddProduct(2)
@@ -50,7 +41,7 @@ func TestAccInventoryTracking_withoutInitialBalances(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
-		CheckDestroy:             e.checkUntracked(product),
+		CheckDestroy:             e.expectTracked(product, false),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -106,7 +97,7 @@ func TestAccInventoryTracking_initialBalancesLifecycle(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
-		CheckDestroy:             e.checkUntracked(product),
+		CheckDestroy:             e.expectTracked(product, false),
 		Steps: []resource.TestStep{
 			{
 				// Tracking starts and stock moves in one bulk request.
@@ -205,7 +196,7 @@ func TestAccInventoryTracking_savedLevels(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
-		CheckDestroy:             e.checkUntracked(product),
+		CheckDestroy:             e.expectTracked(product, false),
 		Steps: []resource.TestStep{{
 			// v0: saved 8 → 5; v1: saved 4 → 0; v2 is not listed and keeps 6.
 			Config: trackingConfig(e, product, fmt.Sprintf("{ %q = 5, %q = 0 }", v[0], v[1])),
@@ -235,7 +226,7 @@ func TestAccInventoryTracking_importBlock(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
-		CheckDestroy:             e.checkUntracked(product),
+		CheckDestroy:             e.expectTracked(product, false),
 		Steps: []resource.TestStep{
 			{
 				// Adopt the already tracked product with an import block.

@@ -20,7 +20,3 @@ func (l maskedLogger) mask(ctx context.Context) context.Context {
 func (l maskedLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(l.mask(ctx), msg, fields)
 }
-
-func (l maskedLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Trace(l.mask(ctx), msg, fields)
-}

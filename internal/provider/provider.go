@@ -89,9 +89,12 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	token, tokenKnown := fromConfigOrEnv(cfg.AccessToken, EnvAccessToken)
 	location, locationKnown := fromConfigOrEnv(cfg.LocationUUID, EnvLocationUUID)
 	baseURL, urlKnown := fromConfigOrEnv(cfg.InventoryURL, EnvInventoryURL)
-	for name, known := range map[string]bool{"access_token": tokenKnown, "location_uuid": locationKnown, "inventory_url": urlKnown} {
-		if !known {
-			data.unknown = append(data.unknown, name)
+	for _, attr := range []struct {
+		name  string
+		known bool
+	}{{"access_token", tokenKnown}, {"location_uuid", locationKnown}, {"inventory_url", urlKnown}} {
+		if !attr.known {
+			data.unknown = append(data.unknown, attr.name)
 		}
 	}
 	if locationKnown {

@@ -33,7 +33,7 @@ func TestAccProvider_configuredFromEnvironment(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
-		CheckDestroy:             e.checkUntracked(product),
+		CheckDestroy:             e.expectTracked(product, false),
 		Steps: []resource.TestStep{{
 			Config: `provider "zettle" {}` + "\n" + resourceBlock("test", product, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -167,7 +167,7 @@ provider "zettle" {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
-		CheckDestroy:             e.checkUntracked(product),
+		CheckDestroy:             e.expectTracked(product, false),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -191,7 +191,7 @@ func TestAccInventoryTracking_failedDestroyKeepsState(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
-		CheckDestroy:             e.checkUntracked(product),
+		CheckDestroy:             e.expectTracked(product, false),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{

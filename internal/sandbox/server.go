@@ -74,10 +74,6 @@ func New() *Server {
 	return s
 }
 
-// Start serves the sandbox on a loopback port until the returned server is
-// closed.
-func (s *Server) Start() *httptest.Server { return httptest.NewServer(s) }
-
 // SetLatency delays every answer by d.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()

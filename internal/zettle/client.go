@@ -36,7 +36,6 @@ func (t StaticToken) Token(context.Context) (string, error) { return string(t), 
 // the Authorization header is left out before logging.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
-	Trace(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Config configures a Client.

@@ -20,10 +20,16 @@ import (
 // DefaultInventoryURL is the production Inventory API.
 const DefaultInventoryURL = "https://inventory.izettle.com"
 
-// TokenSource returns the bearer token for a request. A static token and,
-// later, an API-key exchange both fit behind it.
+// TokenSource returns the bearer token for a request: a StaticToken, or
+// APIKeyTokens, which exchanges an API key.
 type TokenSource interface {
 	Token(ctx context.Context) (string, error)
+}
+
+// invalidator is a TokenSource that can drop a token the API refused, so that
+// the next Token call gets a new one.
+type invalidator interface {
+	Invalidate(token string)
 }
 
 // StaticToken is a TokenSource for an access token obtained elsewhere.
@@ -44,6 +50,9 @@ type Config struct {
 	InventoryURL string
 	Tokens       TokenSource
 	UserAgent    string
+	// ApplicationID, when set, is sent as X-iZettle-Application-Id to
+	// attribute usage to an app (its OAuth client ID).
+	ApplicationID string
 	HTTPClient   *http.Client
 	Logger       Logger
 }
@@ -53,6 +62,7 @@ type Client struct {
 	baseURL   *url.URL
 	tokens    TokenSource
 	userAgent string
+	appID     string
 	http      *http.Client
 	log       Logger
 
@@ -77,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
-	return &Client{baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, http: hc, log: cfg.Logger}, nil
+	return &Client{baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID, http: hc, log: cfg.Logger}, nil
 }
 
 // ParseBaseURL checks that raw is an absolute http(s) URL with a host and no
@@ -114,11 +124,7 @@ func (e *APIError) Error() string {
 	if e.StatusCode == 0 {
 		return fmt.Sprintf("%s: no answer from the Zettle API: %s", e.Operation, e.Message)
 	}
-	msg := e.Message
-	if e.StatusCode == http.StatusUnauthorized {
-		msg = "the access token was rejected or has expired: " + msg
-	}
-	return fmt.Sprintf("%s: HTTP %d %s: %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), msg)
+	return fmt.Sprintf("%s: HTTP %d %s: %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), e.Message)
 }
 
 // StatusOf returns the HTTP status of an APIError anywhere in err's chain, or 0.
@@ -131,7 +137,9 @@ func StatusOf(err error) int {
 }
 
 // call sends one request. in, when non-nil, is sent as JSON; out, when
-// non-nil, receives the decoded answer.
+// non-nil, receives the decoded answer. A 401 from a token source that can
+// renew its tokens is retried once with a new token: the API refused the
+// request before acting on it.
 func (c *Client) call(ctx context.Context, op, method, path string, query url.Values, in, out any) error {
 	u := *c.baseURL
 	u.Path += path
@@ -144,13 +152,40 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 			return fmt.Errorf("%s: encoding request: %w", op, err)
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
+	status, respBody, err := c.send(ctx, op, method, u.String(), body)
+	if _, renewable := c.tokens.(invalidator); renewable && status == http.StatusUnauthorized {
+		c.logf(ctx, "Zettle API refused the access token; renewing it", map[string]any{"operation": op})
+		status, respBody, err = c.send(ctx, op, method, u.String(), body)
+	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return err
+	}
+	if status < 200 || status > 299 {
+		msg := errorMessage(respBody)
+		if status == http.StatusUnauthorized {
+			msg = "the access token was rejected or has expired: " + msg
+		}
+		return &APIError{Operation: op, StatusCode: status, Message: msg}
+	}
+	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(respBody, out); err != nil {
+		return fmt.Errorf("%s: decoding the answer (HTTP %d): %w", op, status, err)
+	}
+	return nil
+}
+
+// send makes one attempt and returns the answer's status and body. A 401
+// invalidates the token it carried.
+func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	token, err := c.tokens.Token(ctx)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return 0, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
@@ -160,29 +195,25 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	c.logf(ctx, "Zettle API request", map[string]any{"operation": op, "method": method, "url": u.String(), "body": string(body)})
+	if c.appID != "" {
+		req.Header.Set("X-iZettle-Application-Id", c.appID)
+	}
+	c.logf(ctx, "Zettle API request", map[string]any{"operation": op, "method": method, "url": rawURL, "body": string(body)})
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return &APIError{Operation: op, Message: err.Error()}
+		return 0, nil, &APIError{Operation: op, Message: err.Error()}
 	}
 	defer resp.Body.Close()
 	respBody, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "reading the answer: " + err.Error()}
+		return 0, nil, &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "reading the answer: " + err.Error()}
 	}
 	c.logf(ctx, "Zettle API response", map[string]any{"operation": op, "status": resp.StatusCode, "body": string(respBody)})
-
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &APIError{Operation: op, StatusCode: resp.StatusCode, Message: errorMessage(respBody)}
+	if renewable, ok := c.tokens.(invalidator); ok && resp.StatusCode == http.StatusUnauthorized {
+		renewable.Invalidate(token)
 	}
-	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(respBody, out); err != nil {
-		return fmt.Errorf("%s: decoding the answer (HTTP %d): %w", op, resp.StatusCode, err)
-	}
-	return nil
+	return resp.StatusCode, respBody, nil
 }
 
 func (c *Client) logf(ctx context.Context, msg string, fields map[string]any) {

@@ -53,8 +53,8 @@ type Config struct {
 	// ApplicationID, when set, is sent as X-iZettle-Application-Id to
 	// attribute usage to an app (its OAuth client ID).
 	ApplicationID string
-	HTTPClient   *http.Client
-	Logger       Logger
+	HTTPClient    *http.Client
+	Logger        Logger
 }
 
 // Client calls the Inventory API. It is safe for concurrent use.

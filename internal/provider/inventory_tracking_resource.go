@@ -106,24 +106,7 @@ func (r *inventoryTrackingResource) Configure(_ context.Context, req resource.Co
 // location_uuid out, so that a change of the provider's location shows in the
 // plan and replaces the resource.
 func (r *inventoryTrackingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.locationUUID == "" {
-		return
-	}
-	var configured types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("location_uuid"), &configured)...)
-	if !configured.IsNull() {
-		return
-	}
-	want := types.StringValue(r.data.locationUUID)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("location_uuid"), want)...)
-	if req.State.Raw.IsNull() {
-		return
-	}
-	var current types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("location_uuid"), &current)...)
-	if !current.Equal(want) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("location_uuid"))
-	}
+	planProviderLocation(ctx, r.data, req, resp)
 }
 
 func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -133,15 +116,8 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	product := plan.ProductUUID.ValueString()
-	location := plan.LocationUUID.ValueString()
-	if plan.LocationUUID.IsUnknown() || location == "" {
-		location = r.data.locationUUID
-	}
-	if location == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("location_uuid"), "Missing location",
-			"Set location_uuid on the resource, or location_uuid (or "+EnvLocationUUID+") on the provider.")
-		return
-	}
+	location, diags := resourceLocation(ctx, r.data, plan.LocationUUID)
+	resp.Diagnostics.Append(diags...)
 	var targets map[string]float64
 	resp.Diagnostics.Append(plan.InitialBalances.ElementsAs(ctx, &targets, false)...)
 	if resp.Diagnostics.HasError() {
@@ -159,7 +135,6 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 
 	plan.ID = types.StringValue(product)
 	plan.LocationUUID = types.StringValue(location)
-	var diags diag.Diagnostics
 	plan.Balances, diags = balancesValue(tracked.Balances)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -226,22 +201,9 @@ func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.Del
 
 // ImportState accepts "<product_uuid>" or "<location_uuid>/<product_uuid>".
 func (r *inventoryTrackingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	location, ids, err := parseImportID(req.ID, "product_uuid")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
+	if ids := importWithLocation(ctx, r.data, req, resp, "product_uuid"); ids != nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
 	}
-	if location == "" && r.data != nil {
-		location = r.data.locationUUID
-	}
-	if location == "" {
-		resp.Diagnostics.AddError("Invalid import ID",
-			"The provider has no location_uuid: import with <location_uuid>/<product_uuid>.")
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("product_uuid"), ids[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("location_uuid"), location)...)
 }
 
 // load reads a plan or state into m and returns the API client; nil when

@@ -22,6 +22,9 @@ import (
 // Environment variables that stand in for provider attributes.
 const (
 	EnvAccessToken  = "ZETTLE_ACCESS_TOKEN"
+	EnvAPIKey       = "ZETTLE_API_KEY"
+	EnvClientID     = "ZETTLE_CLIENT_ID"
+	EnvOAuthURL     = "ZETTLE_OAUTH_URL"
 	EnvLocationUUID = "ZETTLE_LOCATION_UUID"
 	EnvInventoryURL = "ZETTLE_INVENTORY_URL"
 )
@@ -37,6 +40,9 @@ type zettleProvider struct {
 
 type providerModel struct {
 	AccessToken  types.String `tfsdk:"access_token"`
+	APIKey       types.String `tfsdk:"api_key"`
+	ClientID     types.String `tfsdk:"client_id"`
+	OAuthURL     types.String `tfsdk:"oauth_url"`
 	LocationUUID types.String `tfsdk:"location_uuid"`
 	InventoryURL types.String `tfsdk:"inventory_url"`
 }
@@ -52,14 +58,34 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"(PayPal's point of sale) through the Zettle Inventory API.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
-				MarkdownDescription: "A Zettle OAuth access token with the `READ:PRODUCT` and `WRITE:PRODUCT` scopes. " +
-					"Sent as a bearer token; never written to state or logs. Defaults to the `" + EnvAccessToken + "` environment variable.",
+				MarkdownDescription: "A Zettle OAuth access token with the `READ:PRODUCT` and `WRITE:PRODUCT` scopes, obtained elsewhere. " +
+					"Sent as a bearer token; never written to state or logs. Defaults to the `" + EnvAccessToken + "` environment variable. " +
+					"Set either this or `api_key`.",
 				Optional:  true,
 				Sensitive: true,
 			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "A Zettle API key (a JWT created in the Zettle back office), the alternative to `access_token`. " +
+					"The provider exchanges it for access tokens at `oauth_url` and renews them before they expire. " +
+					"Never written to state or logs. Defaults to the `" + EnvAPIKey + "` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "The client ID shown with the API key. Read from the key's JWT payload when left out. " +
+					"Defaults to the `" + EnvClientID + "` environment variable.",
+				Optional: true,
+			},
+			"oauth_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the OAuth API that exchanges `api_key`. Defaults to the `" + EnvOAuthURL +
+					"` environment variable, then to `" + zettle.DefaultOAuthURL + "`.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
 			"location_uuid": schema.StringAttribute{
 				MarkdownDescription: "UUID of the organization's `STORE` location, the only location whose balances are kept. " +
-					"Resources use it unless they name their own. Defaults to the `" + EnvLocationUUID + "` environment variable.",
+					"Resources use it unless they name their own. Defaults to the `" + EnvLocationUUID + "` environment variable; " +
+					"when neither is set, the provider looks the `STORE` location up, once per run.",
 				Optional:   true,
 				Validators: []validator.String{uuidValidator()},
 			},
@@ -86,54 +112,92 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 	// During plan, attributes that come from other resources are unknown.
 	// Nothing fails here: an operation that needs the value says so.
-	token, tokenKnown := fromConfigOrEnv(cfg.AccessToken, EnvAccessToken)
-	location, locationKnown := fromConfigOrEnv(cfg.LocationUUID, EnvLocationUUID)
-	baseURL, urlKnown := fromConfigOrEnv(cfg.InventoryURL, EnvInventoryURL)
+	settings := map[string]*string{}
 	for _, attr := range []struct {
 		name  string
-		known bool
-	}{{"access_token", tokenKnown}, {"location_uuid", locationKnown}, {"inventory_url", urlKnown}} {
-		if !attr.known {
+		value types.String
+		env   string
+	}{
+		{"access_token", cfg.AccessToken, EnvAccessToken},
+		{"api_key", cfg.APIKey, EnvAPIKey},
+		{"client_id", cfg.ClientID, EnvClientID},
+		{"oauth_url", cfg.OAuthURL, EnvOAuthURL},
+		{"location_uuid", cfg.LocationUUID, EnvLocationUUID},
+		{"inventory_url", cfg.InventoryURL, EnvInventoryURL},
+	} {
+		value, known := fromConfigOrEnv(attr.value, attr.env)
+		if !known {
 			data.unknown = append(data.unknown, attr.name)
+			continue
 		}
+		settings[attr.name] = &value
 	}
-	if locationKnown {
-		if location != "" && !isUUID(location) {
+	if location := settings["location_uuid"]; location != nil {
+		if *location != "" && !isUUID(*location) {
 			resp.Diagnostics.AddAttributeError(pathOf("location_uuid"), "Invalid location_uuid",
-				fmt.Sprintf("The STORE location %q (from the provider block or %s) is not a UUID.", location, EnvLocationUUID))
+				fmt.Sprintf("The STORE location %q (from the provider block or %s) is not a UUID.", *location, EnvLocationUUID))
 		}
-		data.locationUUID = location
+		data.locationUUID = *location
 	}
-	if !tokenKnown || !urlKnown {
-		return
+	// The client needs every other setting; the location can be looked up.
+	for _, name := range data.unknown {
+		if name != "location_uuid" {
+			return
+		}
 	}
-	if token == "" {
-		resp.Diagnostics.AddAttributeError(pathOf("access_token"), "Missing Zettle access token",
-			"Set access_token in the provider block or the "+EnvAccessToken+" environment variable.")
+	token, apiKey, baseURL := *settings["access_token"], *settings["api_key"], *settings["inventory_url"]
+	switch {
+	case token != "" && apiKey != "":
+		resp.Diagnostics.AddAttributeError(pathOf("api_key"), "Conflicting Zettle credentials",
+			"Both an access token (access_token or "+EnvAccessToken+") and an API key (api_key or "+EnvAPIKey+") are set. Set only one.")
+	case token == "" && apiKey == "":
+		resp.Diagnostics.AddAttributeError(pathOf("access_token"), "Missing Zettle credentials",
+			"Set access_token (or "+EnvAccessToken+") to an access token, or api_key (or "+EnvAPIKey+") to an API key.")
 	}
 	if baseURL == "" {
 		baseURL = zettle.DefaultInventoryURL
 	}
-	if _, err := zettle.ParseBaseURL(baseURL); err != nil {
-		resp.Diagnostics.AddAttributeError(pathOf("inventory_url"), "Invalid inventory_url",
-			fmt.Sprintf("The Inventory API URL (from the provider block or %s) is not usable: %s", EnvInventoryURL, err))
+	for _, u := range []struct{ attr, env, value string }{
+		{"inventory_url", EnvInventoryURL, baseURL},
+		{"oauth_url", EnvOAuthURL, *settings["oauth_url"]},
+	} {
+		if _, err := zettle.ParseBaseURL(u.value); u.value != "" && err != nil {
+			resp.Diagnostics.AddAttributeError(pathOf(u.attr), "Invalid "+u.attr,
+				fmt.Sprintf("The URL (from the provider block or %s) is not usable: %s", u.env, err))
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, token)
+	secrets := []string{token, apiKey}
+	userAgent := fmt.Sprintf("terraform-provider-zettle/%s (+https://registry.terraform.io/providers/zettle-community/zettle) Terraform/%s", p.version, req.TerraformVersion)
+	logger := maskedLogger{secrets: secrets}
+	var tokens zettle.TokenSource = zettle.StaticToken(token)
+	clientID := *settings["client_id"]
+	if apiKey != "" {
+		exchange, err := zettle.NewAPIKeyTokens(zettle.APIKeyConfig{
+			OAuthURL: *settings["oauth_url"], APIKey: apiKey, ClientID: clientID, UserAgent: userAgent, Logger: logger,
+		})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(pathOf("api_key"), "Unusable Zettle API key",
+				fmt.Sprintf("The API key (from the provider block or %s) cannot be used: %s (client_id or %s).", EnvAPIKey, err, EnvClientID))
+			return
+		}
+		tokens, clientID = exchange, exchange.ClientID()
+	}
+
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
 	client, err := zettle.New(zettle.Config{
-		InventoryURL: baseURL,
-		Tokens:       zettle.StaticToken(token),
-		UserAgent:    fmt.Sprintf("terraform-provider-zettle/%s (+https://registry.terraform.io/providers/zettle-community/zettle) Terraform/%s", p.version, req.TerraformVersion),
-		Logger:       maskedLogger{secrets: []string{token}},
+		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Zettle client", err.Error())
 		return
 	}
-	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{"inventory_url": baseURL, "location_uuid": location})
+	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{
+		"inventory_url": baseURL, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
+	})
 	data.client = client
 }
 
@@ -151,11 +215,11 @@ func fromConfigOrEnv(attr types.String, env string) (value string, known bool) {
 }
 
 func (p *zettleProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newInventoryTrackingResource}
+	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource}
 }
 
 func (p *zettleProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{newLocationsDataSource, newBalancesDataSource}
 }
 
 // providerData is what resources receive from Configure.
@@ -180,4 +244,23 @@ func (d *providerData) Client() (*zettle.Client, diag.Diagnostics) {
 		return nil, diags
 	}
 	return d.client, diags
+}
+
+// Location returns the provider's STORE location: the configured one, or the
+// one the API lists, looked up once per run.
+func (d *providerData) Location(ctx context.Context) (string, diag.Diagnostics) {
+	if d != nil && d.locationUUID != "" {
+		return d.locationUUID, nil
+	}
+	client, diags := d.Client()
+	if diags.HasError() {
+		return "", diags
+	}
+	locs, err := client.CachedLocations(ctx)
+	if err != nil {
+		diags.AddError("Could not find the STORE location", err.Error())
+		return "", diags
+	}
+	store, _ := locs.ByType(zettle.LocationStore)
+	return store.UUID, diags
 }

@@ -48,7 +48,7 @@ func TestAccProvider_configuredFromEnvironment(t *testing.T) {
 func TestAccProvider_configurationErrors(t *testing.T) {
 	e := newTestEnv(t)
 	product, _ := e.org.AddProduct(1)
-	for _, env := range []string{EnvAccessToken, EnvLocationUUID, EnvInventoryURL} {
+	for _, env := range []string{EnvAccessToken, EnvAPIKey, EnvClientID, EnvOAuthURL, EnvLocationUUID, EnvInventoryURL} {
 		t.Setenv(env, "")
 	}
 	withProvider := func(provider string) string { return provider + "\n" + resourceBlock("test", product, "") }
@@ -59,7 +59,24 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			{
 				Config:      withProvider(fmt.Sprintf(`provider "zettle" { inventory_url = %q }`, e.url)),
 				PlanOnly:    true,
-				ExpectError: errorPattern("Missing Zettle access token", "ZETTLE_ACCESS_TOKEN"),
+				ExpectError: errorPattern("Missing Zettle credentials", "ZETTLE_ACCESS_TOKEN", "ZETTLE_API_KEY"),
+			},
+			{
+				Config:      withProvider(fmt.Sprintf("provider \"zettle\" {\n  access_token = \"x\"\n  api_key = \"y\"\n  inventory_url = %q\n}", e.url)),
+				PlanOnly:    true,
+				ExpectError: errorPattern("Conflicting Zettle credentials", "Set only one."),
+			},
+			{
+				PreConfig:   func() { t.Setenv(EnvAPIKey, "opaque-key") },
+				Config:      withProvider(fmt.Sprintf("provider \"zettle\" {\n  inventory_url = %q\n  oauth_url = %q\n}", e.url, e.url)),
+				PlanOnly:    true,
+				ExpectError: errorPattern("Unusable Zettle API key", "ZETTLE_API_KEY", "not a JWT", "client_id or ZETTLE_CLIENT_ID"),
+			},
+			{
+				PreConfig:   func() { t.Setenv(EnvAPIKey, "") },
+				Config:      withProvider("provider \"zettle\" {\n  api_key = \"k\"\n  client_id = \"c\"\n  oauth_url = \"oauth.zettle.com\"\n}"),
+				PlanOnly:    true,
+				ExpectError: errorPattern("Invalid URL", "must start with https:// or http://"),
 			},
 			{
 				Config:      withProvider(fmt.Sprintf("provider \"zettle\" {\n  access_token = \"x\"\n  inventory_url = %q\n  location_uuid = \"store\"\n}", e.url)),

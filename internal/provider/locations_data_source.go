@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ datasource.DataSourceWithConfigure = (*locationsDataSource)(nil)
+
+func newLocationsDataSource() datasource.DataSource { return &locationsDataSource{} }
+
+type locationsDataSource struct {
+	data *providerData
+}
+
+type locationsModel struct {
+	Locations []locationModel   `tfsdk:"locations"`
+	ByType    map[string]string `tfsdk:"by_type"`
+}
+
+type locationModel struct {
+	UUID        string `tfsdk:"uuid"`
+	Type        string `tfsdk:"type"`
+	Name        string `tfsdk:"name"`
+	Description string `tfsdk:"description"`
+	Default     bool   `tfsdk:"default"`
+}
+
+func (d *locationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_inventory_locations"
+}
+
+func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The organization's system locations: `STORE` (the real stock), and the virtual `SUPPLIER` " +
+			"(the source of restocks), `SOLD` (where sales go) and `BIN` (discarded stock).",
+		Attributes: map[string]schema.Attribute{
+			"locations": schema.ListNestedAttribute{
+				MarkdownDescription: "Every location, in the order the API lists them.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"uuid":        schema.StringAttribute{Computed: true, MarkdownDescription: "The location's UUID."},
+					"type":        schema.StringAttribute{Computed: true, MarkdownDescription: "`STORE`, `SUPPLIER`, `SOLD` or `BIN`."},
+					"name":        schema.StringAttribute{Computed: true, MarkdownDescription: "The location's name."},
+					"description": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's description."},
+					"default":     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether this is the default location (the `STORE`)."},
+				}},
+			},
+			"by_type": schema.MapAttribute{
+				MarkdownDescription: "Location type → UUID, e.g. `by_type[\"SUPPLIER\"]`.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+		},
+	}
+}
+
+func (d *locationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	d.data, _ = req.ProviderData.(*providerData)
+}
+
+func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	client, diags := d.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	locs, err := client.CachedLocations(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not list the organization's locations", err.Error())
+		return
+	}
+	out := locationsModel{Locations: []locationModel{}, ByType: map[string]string{}}
+	for _, l := range locs {
+		out.Locations = append(out.Locations, locationModel(l))
+		out.ByType[l.Type] = l.UUID
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
+}

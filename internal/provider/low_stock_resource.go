@@ -1,0 +1,208 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*lowStockResource)(nil)
+	_ resource.ResourceWithImportState = (*lowStockResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*lowStockResource)(nil)
+)
+
+func newLowStockResource() resource.Resource { return &lowStockResource{} }
+
+type lowStockResource struct {
+	data *providerData
+}
+
+type lowStockModel struct {
+	ID            types.String  `tfsdk:"id"`
+	ProductUUID   types.String  `tfsdk:"product_uuid"`
+	VariantUUID   types.String  `tfsdk:"variant_uuid"`
+	LocationUUID  types.String  `tfsdk:"location_uuid"`
+	LowStockLevel types.Float64 `tfsdk:"low_stock_level"`
+	LowStockAlert types.Bool    `tfsdk:"low_stock_alert"`
+}
+
+func (m lowStockModel) setting() zettle.LowStock {
+	return zettle.LowStock{
+		ProductUUID: m.ProductUUID.ValueString(),
+		VariantUUID: m.VariantUUID.ValueString(),
+		Level:       m.LowStockLevel.ValueFloat64Pointer(),
+		Alert:       m.LowStockAlert.ValueBool(),
+	}
+}
+
+func (m lowStockModel) variant() zettle.VariantRef {
+	return zettle.VariantRef{ProductUUID: m.ProductUUID.ValueString(), VariantUUID: m.VariantUUID.ValueString()}
+}
+
+func (r *lowStockResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_inventory_low_stock"
+}
+
+func (r *lowStockResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The custom low-stock level and alert of one product variant at one location. " +
+			"Zettle keeps no setting for a variant at the defaults (no level, alert off): declaring exactly the defaults " +
+			"resets any existing setting and is kept in state as long as the variant stays at the defaults.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<location_uuid>/<product_uuid>/<variant_uuid>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"product_uuid": schema.StringAttribute{
+				MarkdownDescription: "UUID of the product. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{uuidValidator()},
+				PlanModifiers:       replace,
+			},
+			"variant_uuid": schema.StringAttribute{
+				MarkdownDescription: "UUID of the product's variant. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{uuidValidator()},
+				PlanModifiers:       replace,
+			},
+			"location_uuid": schema.StringAttribute{
+				MarkdownDescription: "UUID of the location. Defaults to the provider's location. Changing it replaces the resource.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{uuidValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"low_stock_level": schema.Float64Attribute{
+				MarkdownDescription: "The custom low-stock level (≥ 0). Left out, the variant has no custom level.",
+				Optional:            true,
+				Validators:          []validator.Float64{float64validator.AtLeast(0)},
+			},
+			"low_stock_alert": schema.BoolAttribute{
+				MarkdownDescription: "Whether the low-stock alert is on. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+		},
+	}
+}
+
+func (r *lowStockResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	r.data, _ = req.ProviderData.(*providerData)
+}
+
+func (r *lowStockResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planProviderLocation(ctx, r.data, req, resp)
+}
+
+func (r *lowStockResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan lowStockModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	location, diags := resourceLocation(ctx, r.data, plan.LocationUUID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.LocationUUID = types.StringValue(location)
+	plan.ID = types.StringValue(location + "/" + plan.ProductUUID.ValueString() + "/" + plan.VariantUUID.ValueString())
+	if r.set(ctx, plan, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+func (r *lowStockResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan lowStockModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !resp.Diagnostics.HasError() && r.set(ctx, plan, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// set sends the planned setting; false when it failed.
+func (r *lowStockResource) set(ctx context.Context, plan lowStockModel, diags *diag.Diagnostics) bool {
+	client, clientDiags := r.data.Client()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return false
+	}
+	s := plan.setting()
+	if err := client.SetLowStock(ctx, plan.LocationUUID.ValueString(), s); err != nil {
+		diags.AddError(fmt.Sprintf("Could not set the low stock level of variant %s of product %s", s.VariantUUID, s.ProductUUID), err.Error())
+		return false
+	}
+	return true
+}
+
+func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state lowStockModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	v := state.variant()
+	settings, err := client.ProductLowStock(ctx, state.LocationUUID.ValueString(), v.ProductUUID)
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the low stock levels of product %s", v.ProductUUID), err.Error())
+		return
+	}
+	var found *zettle.LowStock
+	for i := range settings {
+		if settings[i].VariantUUID == v.VariantUUID {
+			found = &settings[i]
+		}
+	}
+	switch {
+	case found != nil:
+		state.LowStockLevel = types.Float64PointerValue(found.Level)
+		state.LowStockAlert = types.BoolValue(found.Alert)
+	case !state.LowStockAlert.IsNull() && state.setting().IsDefault():
+		// Declared at the defaults, which the API does not list: in step.
+	default:
+		// Removed outside Terraform (or never there, on import).
+		tflog.Warn(ctx, "Low stock setting no longer exists; removing it from state", map[string]any{"product_uuid": v.ProductUUID, "variant_uuid": v.VariantUUID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(state.LocationUUID.ValueString() + "/" + v.ProductUUID + "/" + v.VariantUUID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *lowStockResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state lowStockModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	v := state.variant()
+	if err := client.DeleteLowStock(ctx, state.LocationUUID.ValueString(), v); err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the low stock level of variant %s of product %s", v.VariantUUID, v.ProductUUID), err.Error())
+	}
+}
+
+// ImportState accepts "<product_uuid>/<variant_uuid>" or
+// "<location_uuid>/<product_uuid>/<variant_uuid>".
+func (r *lowStockResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importWithLocation(ctx, r.data, req, resp, "product_uuid", "variant_uuid")
+}

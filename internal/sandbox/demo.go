@@ -19,7 +19,19 @@ const (
 	demoOrganization = "ab0d4f0e-e2ee-11e6-ba64-85247ae2a737"
 )
 
-// AddDemoOrganization adds the demo organization with three products.
+// The demo organization's API key, a JWT whose payload names DemoClientID,
+// for trying the assertion grant.
+const (
+	DemoClientID = "0aca31ae-d890-416f-9eb1-537ec9c8f51d"
+	DemoAPIKey   = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9." +
+		"eyJpc3MiOiJodHRwczovL29hdXRoLnpldHRsZS5jb20iLCJhdWQiOiJBUEkiLCJvcmdhbml6YXRpb25fdXVpZCI6ImFiMGQ0ZjBlLWUyZWUtMTFlNi1iYTY0LTg1MjQ3YWUyYTczNyIsImN" +
+		"saWVudF9pZCI6IjBhY2EzMWFlLWQ4OTAtNDE2Zi05ZWIxLTUzN2VjOWM4ZjUxZCIsInNjb3BlcyI6WyJSRUFEOlBST0RVQ1QiLCJXUklURTpQUk9EVUNUIl0sImlhdCI6MTcwOTI4MzYwMH0." +
+		"FQcCHdBQzlKzib7yhprJNKB7Cm3sl3qReb2HzMJM3eTRCrrR3Sh0ZWselOhbf9nT_5GVOMojq4-hx1E8p4UsO6JLJH1Zi0fvLC6rC2xQDF-yd9Ws-be7QRYeMNx0rngdp_uwrM7qfotvHqYL_YqWLgsMPl_3Ej2d4NTDURnkJLW" +
+		"7HlsK0gMJv51hlFDa28Pq3npvCMtzNeM5Ob76ebtXbDvVkkRLxKV4t4jDMwTZqqQQY6uHNCwLJf9iQh_gtl1O6sM4TVmhGgiL-VJG3puygclF-6w2PidciXnUEclFBhRcXCuouQhLB_-LmReipdwmSNRrGewn5MurAtB2d3SfBg"
+)
+
+// AddDemoOrganization adds the demo organization with three products and an
+// API key.
 func (s *Server) AddDemoOrganization() *Org {
 	o := s.AddOrganization(OrgSpec{
 		Token: DemoToken,
@@ -31,5 +43,6 @@ func (s *Server) AddDemoOrganization() *Org {
 	o.AddProductWithUUIDs(DemoCoffeeBeans, DemoCoffeeSmall, DemoCoffeeLarge)
 	o.AddProductWithUUIDs(DemoTeaTin, DemoTeaTinOnly)
 	o.AddProductWithUUIDs(DemoMug, DemoMugWhite, DemoMugBlack)
+	o.AddAPIKeyWith(DemoAPIKey, DemoClientID)
 	return o
 }

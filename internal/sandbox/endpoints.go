@@ -16,6 +16,16 @@ func (s *Server) routes() {
 	s.handle("GET /organizations/{org}/inventory/locations/{location}/products/{product}", productBalancesAtLocation)
 	s.handle("GET /organizations/{org}/inventory", storeBalances)
 	s.handle("PUT /organizations/{org}/inventory", moveStock)
+	// Low-stock paths name no organization: it is the token's.
+	s.handle("PUT /custom-low-stock/locations/{location}", setLowStockLevel)
+	s.handle("POST /custom-low-stock/locations/{location}", setLowStockLevels)
+	s.handle("GET /custom-low-stock/v2/locations/{location}", lowStockAtLocation)
+	s.handle("GET /custom-low-stock/v2/locations/{location}/products/{product}", lowStockOfProduct)
+	s.handle("DELETE /custom-low-stock/locations/{location}/products/{product}/variants/{variant}", deleteLowStockLevel)
+	s.handle("POST /custom-low-stock/locations/{location}/delete", deleteLowStockLevels)
+	// The OAuth host's endpoint is served here too: point oauth_url at the
+	// sandbox.
+	s.mux.HandleFunc("POST /token", s.grantToken)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -112,7 +122,7 @@ func (o *Org) movementAnswer(location string, changed []productVariant) movement
 	for _, pv := range changed {
 		if !seen[pv] {
 			seen[pv] = true
-			ans.Variants = append(ans.Variants, changedBalance{pv.product, pv.variant, o.balances[balanceKey{location, pv.product, pv.variant}]})
+			ans.Variants = append(ans.Variants, changedBalance{pv.product, pv.variant, o.balances[variantKey{location, pv.product, pv.variant}]})
 		}
 	}
 	return ans
@@ -146,8 +156,8 @@ func startTrackingProduct(o *Org, r *http.Request) (int, any, *httpError) {
 
 func stopTracking(o *Org, r *http.Request) (int, any, *httpError) {
 	product := r.PathValue("product")
-	if !isUUID(product) {
-		return 0, nil, badRequest("productUuid: %q is not a valid UUID", product)
+	if herr := checkUUID("productUuid", product); herr != nil {
+		return 0, nil, herr
 	}
 	if !o.tracked[product] {
 		return 0, nil, notFound("product %s is not tracked", product)
@@ -195,8 +205,8 @@ func productBalances(o *Org, r *http.Request) (int, any, *httpError) {
 		return 0, nil, badRequest("productUuids must not be empty")
 	}
 	for _, p := range req.ProductUUIDs {
-		if !isUUID(p) {
-			return 0, nil, badRequest("productUuids: %q is not a valid UUID", p)
+		if herr := checkUUID("productUuids", p); herr != nil {
+			return 0, nil, herr
 		}
 	}
 	return http.StatusOK, o.lookup(loc, req.ProductUUIDs, 0), nil
@@ -209,8 +219,8 @@ func productBalancesAtLocation(o *Org, r *http.Request) (int, any, *httpError) {
 	if herr := o.checkLocation("locationUuid", loc); herr != nil {
 		return 0, nil, herr
 	}
-	if !isUUID(product) {
-		return 0, nil, badRequest("productUuid: %q is not a valid UUID", product)
+	if herr := checkUUID("productUuid", product); herr != nil {
+		return 0, nil, herr
 	}
 	ans := o.lookup(loc, []string{product}, 0)
 	return http.StatusOK, struct {
@@ -252,8 +262,10 @@ func moveStock(o *Org, r *http.Request) (int, any, *httpError) {
 	if herr != nil {
 		return 0, nil, herr
 	}
-	if req.ExternalUUID != "" && !isUUID(req.ExternalUUID) {
-		return 0, nil, badRequest("externalUuid: %q is not a valid UUID", req.ExternalUUID)
+	if req.ExternalUUID != "" {
+		if herr := checkUUID("externalUuid", req.ExternalUUID); herr != nil {
+			return 0, nil, herr
+		}
 	}
 	if len(req.Changes) == 0 {
 		return 0, nil, badRequest("changes must not be empty")

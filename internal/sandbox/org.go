@@ -20,13 +20,16 @@ type Org struct {
 	tracked  map[string]bool
 	// balances are kept per location, product and variant. SUPPLIER is an
 	// infinite source and keeps none.
-	balances map[balanceKey]float64
+	balances map[variantKey]float64
 	// changedAt is the sequence number of each balance's last change.
-	changedAt map[balanceKey]int64
+	changedAt map[variantKey]int64
 	seq       int64
+	// lowStock holds the settings that differ from the defaults.
+	lowStock map[variantKey]LowStock
 }
 
-type balanceKey struct{ location, product, variant string }
+// variantKey names a variant at a location.
+type variantKey struct{ location, product, variant string }
 
 // OrgSpec describes a new organization. Empty fields are generated.
 type OrgSpec struct {
@@ -42,8 +45,9 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 		locations: map[string]string{},
 		products:  map[string]map[string]bool{},
 		tracked:   map[string]bool{},
-		balances:  map[balanceKey]float64{},
-		changedAt: map[balanceKey]int64{},
+		balances:  map[variantKey]float64{},
+		changedAt: map[variantKey]int64{},
+		lowStock:  map[variantKey]LowStock{},
 	}
 	if o.UUID == "" {
 		o.UUID = newUUID()
@@ -59,7 +63,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.orgs[o.Token] = o
+	s.tokens[o.Token] = accessToken{org: o}
 	return o
 }
 
@@ -100,7 +104,7 @@ func (o *Org) IsTracked(product string) bool {
 func (o *Org) Balance(t, product, variant string) float64 {
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
-	return o.balances[balanceKey{o.locations[t], product, variant}]
+	return o.balances[variantKey{o.locations[t], product, variant}]
 }
 
 // SetTracking starts or stops tracking as the back office would.
@@ -142,8 +146,8 @@ func (o *Org) locationType(uuid string) (string, bool) {
 }
 
 func (o *Org) checkLocation(field, uuid string) *httpError {
-	if !isUUID(uuid) {
-		return badRequest("%s: %q is not a valid UUID", field, uuid)
+	if herr := checkUUID(field, uuid); herr != nil {
+		return herr
 	}
 	if _, ok := o.locationType(uuid); !ok {
 		return badRequest("%s: unknown location %s", field, uuid)
@@ -152,8 +156,8 @@ func (o *Org) checkLocation(field, uuid string) *httpError {
 }
 
 func (o *Org) checkProduct(field, product string) *httpError {
-	if !isUUID(product) {
-		return badRequest("%s: %q is not a valid UUID", field, product)
+	if herr := checkUUID(field, product); herr != nil {
+		return herr
 	}
 	if o.products[product] == nil {
 		return notFound("product %s does not exist in the product library", product)
@@ -161,17 +165,26 @@ func (o *Org) checkProduct(field, product string) *httpError {
 	return nil
 }
 
-// checkMove validates one stock movement. Tracking is checked by the caller,
-// since a bulk request may start it in the same request.
-func (o *Org) checkMove(product, variant, from, to string, change float64) *httpError {
+// checkVariant checks that variant is a variant of a product in the
+// product library.
+func (o *Org) checkVariant(product, variant string) *httpError {
 	if herr := o.checkProduct("productUuid", product); herr != nil {
 		return herr
 	}
-	if !isUUID(variant) {
-		return badRequest("variantUuid: %q is not a valid UUID", variant)
+	if herr := checkUUID("variantUuid", variant); herr != nil {
+		return herr
 	}
 	if !o.products[product][variant] {
 		return badRequest("variant %s is not a variant of product %s", variant, product)
+	}
+	return nil
+}
+
+// checkMove validates one stock movement. Tracking is checked by the caller,
+// since a bulk request may start it in the same request.
+func (o *Org) checkMove(product, variant, from, to string, change float64) *httpError {
+	if herr := o.checkVariant(product, variant); herr != nil {
+		return herr
 	}
 	if herr := o.checkLocation("fromLocationUuid", from); herr != nil {
 		return herr
@@ -194,7 +207,7 @@ func (o *Org) move(product, variant, from, to string, qty float64) {
 		if t, _ := o.locationType(loc); t == Supplier {
 			continue
 		}
-		k := balanceKey{loc, product, variant}
+		k := variantKey{loc, product, variant}
 		if loc == from {
 			o.balances[k] -= qty
 		} else {
@@ -243,7 +256,7 @@ func (o *Org) lookup(location string, products []string, since int64) lookupAnsw
 		seen[p] = true
 		ans.TrackedProducts = append(ans.TrackedProducts, p)
 		for _, v := range slices.Sorted(maps.Keys(o.products[p])) {
-			k := balanceKey{location, p, v}
+			k := variantKey{location, p, v}
 			if b := o.balances[k]; b != 0 && o.changedAt[k] > since {
 				ans.Variants = append(ans.Variants, variantBalance{location, t, p, v, formatBalance(b)})
 			}

@@ -32,9 +32,22 @@ func (h *harness) call(method, path, body string) (int, string, any) {
 
 func (h *harness) callAs(token, method, path, body string) (int, string, any) {
 	h.t.Helper()
+	resp, raw := h.send(token, method, path, body, nil)
+	var decoded any
+	_ = json.Unmarshal([]byte(raw), &decoded)
+	return resp.StatusCode, raw, decoded
+}
+
+// send sends a request with token (none when empty) and the given headers,
+// and returns the answer with its body read.
+func (h *harness) send(token, method, path, body string, header http.Header) (*http.Response, string) {
+	h.t.Helper()
 	req, err := http.NewRequest(method, h.url+path, strings.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -45,9 +58,7 @@ func (h *harness) callAs(token, method, path, body string) (int, string, any) {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	var decoded any
-	_ = json.Unmarshal(raw, &decoded)
-	return resp.StatusCode, string(raw), decoded
+	return resp, string(raw)
 }
 
 func (h *harness) expectError(status int, method, path, body, message string) {

@@ -2,14 +2,17 @@
 // from the API's documentation. Tests run it in process; cmd/zettle-sandbox
 // runs it on loopback for the demo.
 //
-// It keeps organizations (one per access token) with their four system
-// locations, a product library, tracking state and balances per location,
-// product and variant. Test controls inject latency and faults and record
-// every request.
+// It keeps organizations with their access tokens and API keys, their four
+// system locations, a product library, tracking state, and balances and
+// low-stock settings per location, product and variant. Test controls inject
+// latency and faults and record every request.
 package sandbox
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,7 +36,13 @@ const (
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-func isUUID(s string) bool { return uuidPattern.MatchString(s) }
+// checkUUID refuses a malformed UUID in the named field.
+func checkUUID(field, s string) *httpError {
+	if uuidPattern.MatchString(s) {
+		return nil
+	}
+	return badRequest("%s: %q is not a valid UUID", field, s)
+}
 
 func newUUID() string {
 	// Zettle's own identifiers are time-based (version 1) UUIDs.
@@ -45,14 +54,19 @@ type Server struct {
 	mux *http.ServeMux
 
 	mu      sync.Mutex
-	orgs    map[string]*Org // by access token
-	latency time.Duration
-	faults  []*Fault
-	log     []Request
+	tokens  map[string]accessToken // by access token
+	apiKeys map[string]apiKey      // by key
+	// tokenLifetime is the lifetime of the tokens issued from now on.
+	tokenLifetime time.Duration
+	latency       time.Duration
+	faults        []*Fault
+	log           []Request
 }
 
 // Request is one request as the sandbox saw it.
 type Request struct {
+	// At is when the request arrived.
+	At     time.Time
 	Method string
 	Path   string
 	Query  string
@@ -61,14 +75,16 @@ type Request struct {
 	Route     string
 	Body      string
 	UserAgent string
-	Status    int
+	// ApplicationID is the X-iZettle-Application-Id header.
+	ApplicationID string
+	Status        int
 	// Fault is set when an injected fault shaped the answer.
 	Fault string
 }
 
 // New returns an empty sandbox.
 func New() *Server {
-	s := &Server{orgs: map[string]*Org{}}
+	s := &Server{tokens: map[string]accessToken{}, apiKeys: map[string]apiKey{}, tokenLifetime: defaultTokenLifetime}
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s
@@ -116,6 +132,10 @@ func (s *Server) ResetRequests() {
 
 // ServeHTTP answers one request: latency, then faults, then the endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Token expiry is judged when the request arrived, not after the
+	// injected latency: a token valid when sent was valid on the wire.
+	arrived := time.Now()
+	r = r.WithContext(context.WithValue(r.Context(), arrivalKey{}, arrived))
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	_, route := s.mux.Handler(r)
@@ -133,7 +153,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	entry := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route, Body: string(body), UserAgent: r.UserAgent()}
+	entry := Request{
+		At: arrived, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route, Body: string(body),
+		UserAgent: r.UserAgent(), ApplicationID: r.Header.Get("X-iZettle-Application-Id"),
+	}
 	if fault != nil && !fault.CutAfterCommit {
 		entry.Fault = fault.String()
 		if fault.RetryAfter != "" {
@@ -195,7 +218,43 @@ func writeError(w http.ResponseWriter, status int, errorType, msg string) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(encodeJSON(v))
+}
+
+func encodeJSON(v any) []byte {
+	var buf bytes.Buffer
+	_ = json.NewEncoder(&buf).Encode(v)
+	return buf.Bytes()
+}
+
+// etagged marks an answer that carries an ETag, so that a client can
+// revalidate it with If-None-Match, as the low-stock reads allow.
+type etagged struct{ v any }
+
+func writeETagged(w http.ResponseWriter, r *http.Request, status int, v any) {
+	body := encodeJSON(v)
+	sum := sha256.Sum256(body)
+	tag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	w.Header().Set("ETag", tag)
+	if etagMatches(r.Header.Get("If-None-Match"), tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// etagMatches compares If-None-Match weakly, as RFC 9110 asks: a list of
+// tags, each maybe weak ("W/"), or "*".
+func etagMatches(ifNoneMatch, tag string) bool {
+	for _, t := range strings.Split(ifNoneMatch, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == tag {
+			return true
+		}
+	}
+	return false
 }
 
 // httpError carries a status and message from the model to the handler.
@@ -229,9 +288,12 @@ func (s *Server) handle(pattern string, h handler) {
 			status, answer, herr = h(o, r)
 			s.mu.Unlock()
 			if herr == nil {
-				if answer == nil {
+				switch answer := answer.(type) {
+				case nil:
 					w.WriteHeader(status)
-				} else {
+				case etagged:
+					writeETagged(w, r, status, answer.v)
+				default:
 					writeJSON(w, status, answer)
 				}
 				return
@@ -247,11 +309,15 @@ func (s *Server) authenticate(r *http.Request) (*Org, *httpError) {
 		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "missing bearer token"}
 	}
 	s.mu.Lock()
-	o := s.orgs[token]
+	t, ok := s.tokens[token]
 	s.mu.Unlock()
-	if o == nil {
-		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "invalid or expired access token"}
+	if !ok {
+		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "unknown access token"}
 	}
+	if t.expired(arrival(r)) {
+		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "the access token expired at " + t.expires.UTC().Format(time.RFC3339Nano)}
+	}
+	o := t.org
 	if org := r.PathValue("org"); org != "" && org != "self" && org != o.UUID {
 		return nil, &httpError{http.StatusForbidden, "FORBIDDEN", fmt.Sprintf("the token has no access to organization %s", org)}
 	}

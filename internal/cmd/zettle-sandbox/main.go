@@ -24,14 +24,15 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:8080", "loopback `address` to serve on; port 0 picks a free port")
 	urlFile := flag.String("url-file", "", "write the sandbox's URL to this `file` once it listens")
 	latency := flag.Duration("latency", 0, "delay every answer by this `duration`")
+	tokenLifetime := flag.Duration("token-lifetime", 2*time.Hour, "lifetime of the access tokens that POST /token issues")
 	flag.Parse()
 
-	if err := run(*listen, *urlFile, *latency); err != nil {
+	if err := run(*listen, *urlFile, *latency, *tokenLifetime); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile string, latency time.Duration) error {
+func run(listen, urlFile string, latency, tokenLifetime time.Duration) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return err
@@ -45,6 +46,7 @@ func run(listen, urlFile string, latency time.Duration) error {
 	}
 	sb := sandbox.New()
 	sb.SetLatency(latency)
+	sb.SetTokenLifetime(tokenLifetime)
 	org := sb.AddDemoOrganization()
 	url := "http://" + ln.Addr().String()
 	if urlFile != "" {
@@ -55,13 +57,16 @@ func run(listen, urlFile string, latency time.Duration) error {
 	fmt.Printf(`Zettle Inventory API sandbox
   export ZETTLE_INVENTORY_URL=%s
   export ZETTLE_ACCESS_TOKEN=%s
+  # or, with an API key:
+  export ZETTLE_API_KEY=%s
+  export ZETTLE_OAUTH_URL=%s
   export ZETTLE_LOCATION_UUID=%s
 Demo products (product: variants):
   coffee beans %s: %s, %s
   tea tin      %s: %s
   mug          %s: %s, %s
 Stop with Ctrl-C.
-`, url, org.Token, org.Location(sandbox.Store),
+`, url, org.Token, sandbox.DemoAPIKey, url, org.Location(sandbox.Store),
 		sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeSmall, sandbox.DemoCoffeeLarge,
 		sandbox.DemoTeaTin, sandbox.DemoTeaTinOnly,
 		sandbox.DemoMug, sandbox.DemoMugWhite, sandbox.DemoMugBlack)

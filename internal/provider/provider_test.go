@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
@@ -51,6 +53,16 @@ provider "zettle" {
 // checkSandbox runs an assertion on the sandbox as a step's Check.
 func checkSandbox(f func() error) resource.TestCheckFunc {
 	return func(*terraform.State) error { return f() }
+}
+
+// sandboxStateCheck runs an assertion on the sandbox as a state check, for
+// configurations the legacy Check functions cannot read (for_each).
+func sandboxStateCheck(f func() error) statecheck.StateCheck { return sandboxAssertion(f) }
+
+type sandboxAssertion func() error
+
+func (f sandboxAssertion) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
 }
 
 // expectRequests asserts how many requests of each route the sandbox saw

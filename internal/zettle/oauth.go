@@ -96,13 +96,16 @@ func (t *APIKeyTokens) Token(ctx context.Context) (string, error) {
 	if t.token != "" && t.now().Before(t.renewAt) {
 		return t.token, nil
 	}
+	// The lifetime counts from no earlier than the request, so it is
+	// counted from there.
+	sent := t.now()
 	token, lifetime, err := t.exchange(ctx)
 	if err != nil {
 		return "", err
 	}
 	// Renew a quarter of the lifetime early, at most a minute: a request
 	// sent just before the renewal still arrives in time.
-	t.token, t.renewAt = token, t.now().Add(lifetime-min(maxRenewalMargin, lifetime/4))
+	t.token, t.renewAt = token, sent.Add(lifetime-min(maxRenewalMargin, lifetime/4))
 	return token, nil
 }
 

@@ -38,9 +38,14 @@ provider_installation {
 EOT
 cp "$here/main.tf" "$work/"
 export TF_CLI_CONFIG_FILE="$work/terraform.rc"
-export ZETTLE_INVENTORY_URL="$(cat "$work/url")"
-export ZETTLE_ACCESS_TOKEN=sandbox-demo-token
-export ZETTLE_LOCATION_UUID=fd4a39a0-e2ef-11e6-ba64-85247ae2a737
+# Authenticate as a merchant's integration would: with the demo API key the
+# sandbox printed, exchanged at its OAuth endpoint. The STORE location is
+# looked up.
+url="$(cat "$work/url")"
+export ZETTLE_INVENTORY_URL="$url" ZETTLE_OAUTH_URL="$url"
+ZETTLE_API_KEY="$(sed -n 's/^ *export ZETTLE_API_KEY=//p' "$work/sandbox.log")"
+export ZETTLE_API_KEY
+unset ZETTLE_ACCESS_TOKEN ZETTLE_LOCATION_UUID ZETTLE_CLIENT_ID
 
 cd "$work"
 echo "== terraform apply"
@@ -49,6 +54,7 @@ echo
 echo "== tracked products and their STORE balances, as a fresh refresh reads them"
 "$TERRAFORM" apply -refresh-only -auto-approve -input=false -no-color >/dev/null
 "$TERRAFORM" output -no-color tracked_balances
+"$TERRAFORM" output -no-color low_stock_alerts
 echo
 echo "== a second plan: nothing to change"
 "$TERRAFORM" plan -detailed-exitcode -input=false -no-color >/dev/null && echo "No changes."

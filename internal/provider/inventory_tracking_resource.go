@@ -111,7 +111,7 @@ func (r *inventoryTrackingResource) ModifyPlan(ctx context.Context, req resource
 
 func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan inventoryTrackingModel
-	client := r.load(ctx, req.Plan, &plan, &resp.Diagnostics)
+	client := load(ctx, r.data, req.Plan, &plan, &resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -142,7 +142,7 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 
 func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state inventoryTrackingModel
-	client := r.load(ctx, req.State, &state, &resp.Diagnostics)
+	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -189,7 +189,7 @@ func (r *inventoryTrackingResource) Update(ctx context.Context, req resource.Upd
 
 func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state inventoryTrackingModel
-	client := r.load(ctx, req.State, &state, &resp.Diagnostics)
+	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
 	if client == nil {
 		return
 	}
@@ -204,20 +204,6 @@ func (r *inventoryTrackingResource) ImportState(ctx context.Context, req resourc
 	if ids := importWithLocation(ctx, r.data, req, resp, "product_uuid"); ids != nil {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
 	}
-}
-
-// load reads a plan or state into m and returns the API client; nil when
-// either failed, with the reason in diags.
-func (r *inventoryTrackingResource) load(ctx context.Context, from interface {
-	Get(context.Context, any) diag.Diagnostics
-}, m *inventoryTrackingModel, diags *diag.Diagnostics) *zettle.Client {
-	diags.Append(from.Get(ctx, m)...)
-	client, clientDiags := r.data.Client()
-	diags.Append(clientDiags...)
-	if diags.HasError() {
-		return nil
-	}
-	return client
 }
 
 func toQuantities(m map[string]float64) map[string]zettle.Quantity {

@@ -112,8 +112,8 @@ func (r *lowStockResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 func (r *lowStockResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan lowStockModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	client := load(ctx, r.data, req.Plan, &plan, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 	location, diags := resourceLocation(ctx, r.data, plan.LocationUUID)
@@ -123,26 +123,21 @@ func (r *lowStockResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	plan.LocationUUID = types.StringValue(location)
 	plan.ID = types.StringValue(location + "/" + plan.ProductUUID.ValueString() + "/" + plan.VariantUUID.ValueString())
-	if r.set(ctx, plan, &resp.Diagnostics) {
+	if setLowStock(ctx, client, plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
 
 func (r *lowStockResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan lowStockModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() && r.set(ctx, plan, &resp.Diagnostics) {
+	client := load(ctx, r.data, req.Plan, &plan, &resp.Diagnostics)
+	if client != nil && setLowStock(ctx, client, plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
 
-// set sends the planned setting; false when it failed.
-func (r *lowStockResource) set(ctx context.Context, plan lowStockModel, diags *diag.Diagnostics) bool {
-	client, clientDiags := r.data.Client()
-	diags.Append(clientDiags...)
-	if diags.HasError() {
-		return false
-	}
+// setLowStock sends the planned setting; false when it failed.
+func setLowStock(ctx context.Context, client *zettle.Client, plan lowStockModel, diags *diag.Diagnostics) bool {
 	s := plan.setting()
 	if err := client.SetLowStock(ctx, plan.LocationUUID.ValueString(), s); err != nil {
 		diags.AddError(fmt.Sprintf("Could not set the low stock level of variant %s of product %s", s.VariantUUID, s.ProductUUID), err.Error())
@@ -153,10 +148,8 @@ func (r *lowStockResource) set(ctx context.Context, plan lowStockModel, diags *d
 
 func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state lowStockModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 	v := state.variant()
@@ -189,10 +182,8 @@ func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, r
 
 func (r *lowStockResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state lowStockModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
 	v := state.variant()

@@ -246,6 +246,20 @@ func (d *providerData) Client() (*zettle.Client, diag.Diagnostics) {
 	return d.client, diags
 }
 
+// load reads a plan or state into m and returns the API client; nil when
+// either failed, with the reason in diags.
+func load(ctx context.Context, data *providerData, from interface {
+	Get(context.Context, any) diag.Diagnostics
+}, m any, diags *diag.Diagnostics) *zettle.Client {
+	diags.Append(from.Get(ctx, m)...)
+	client, clientDiags := data.Client()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return nil
+	}
+	return client
+}
+
 // Location returns the provider's STORE location: the configured one, or the
 // one the API lists, looked up once per run.
 func (d *providerData) Location(ctx context.Context) (string, diag.Diagnostics) {

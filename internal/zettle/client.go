@@ -200,25 +200,39 @@ func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byt
 	}
 	c.logf(ctx, "Zettle API request", map[string]any{"operation": op, "method": method, "url": rawURL, "body": string(body)})
 
-	resp, err := c.http.Do(req)
+	status, respBody, err := roundTrip(c.http, req, op)
+	if err != nil {
+		return 0, nil, err
+	}
+	c.logf(ctx, "Zettle API response", map[string]any{"operation": op, "status": status, "body": string(respBody)})
+	if renewable, ok := c.tokens.(invalidator); ok && status == http.StatusUnauthorized {
+		renewable.Invalidate(token)
+	}
+	return status, respBody, nil
+}
+
+// roundTrip sends req and reads the whole answer. A request that got no
+// answer, or a partial one, is an APIError naming op.
+func roundTrip(hc *http.Client, req *http.Request, op string) (int, []byte, error) {
+	resp, err := hc.Do(req)
 	if err != nil {
 		return 0, nil, &APIError{Operation: op, Message: err.Error()}
 	}
 	defer resp.Body.Close()
-	respBody, err := io.ReadAll(resp.Body)
+	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return 0, nil, &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "reading the answer: " + err.Error()}
 	}
-	c.logf(ctx, "Zettle API response", map[string]any{"operation": op, "status": resp.StatusCode, "body": string(respBody)})
-	if renewable, ok := c.tokens.(invalidator); ok && resp.StatusCode == http.StatusUnauthorized {
-		renewable.Invalidate(token)
-	}
-	return resp.StatusCode, respBody, nil
+	return resp.StatusCode, body, nil
 }
 
 func (c *Client) logf(ctx context.Context, msg string, fields map[string]any) {
-	if c.log != nil {
-		c.log.Debug(ctx, msg, fields)
+	debug(ctx, c.log, msg, fields)
+}
+
+func debug(ctx context.Context, log Logger, msg string, fields map[string]any) {
+	if log != nil {
+		log.Debug(ctx, msg, fields)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -133,37 +132,26 @@ func (t *APIKeyTokens) exchange(ctx context.Context) (string, time.Duration, err
 		req.Header.Set("User-Agent", t.userAgent)
 	}
 	// The form holds the key and the answer the token: neither is logged.
-	t.logf(ctx, "Zettle OAuth request", map[string]any{"operation": exchangeOperation, "url": t.tokenURL, "client_id": t.clientID})
-	resp, err := t.http.Do(req)
+	debug(ctx, t.log, "Zettle OAuth request", map[string]any{"operation": exchangeOperation, "url": t.tokenURL, "client_id": t.clientID})
+	status, body, err := roundTrip(t.http, req, exchangeOperation)
 	if err != nil {
-		return "", 0, &APIError{Operation: exchangeOperation, Message: err.Error()}
+		return "", 0, err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", 0, &APIError{Operation: exchangeOperation, StatusCode: resp.StatusCode, Message: "reading the answer: " + err.Error()}
-	}
-	t.logf(ctx, "Zettle OAuth response", map[string]any{"operation": exchangeOperation, "status": resp.StatusCode})
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return "", 0, &APIError{Operation: exchangeOperation, StatusCode: resp.StatusCode, Message: oauthErrorMessage(body)}
+	debug(ctx, t.log, "Zettle OAuth response", map[string]any{"operation": exchangeOperation, "status": status})
+	if status < 200 || status > 299 {
+		return "", 0, &APIError{Operation: exchangeOperation, StatusCode: status, Message: oauthErrorMessage(body)}
 	}
 	var answer struct {
 		AccessToken string `json:"access_token"`
 		ExpiresIn   int64  `json:"expires_in"`
 	}
 	if err := json.Unmarshal(body, &answer); err != nil || answer.AccessToken == "" {
-		return "", 0, fmt.Errorf("%s: the answer (HTTP %d) holds no access token", exchangeOperation, resp.StatusCode)
+		return "", 0, fmt.Errorf("%s: the answer (HTTP %d) holds no access token", exchangeOperation, status)
 	}
 	if answer.ExpiresIn <= 0 {
 		return "", 0, fmt.Errorf("%s: the answer gives the token no lifetime (expires_in %d)", exchangeOperation, answer.ExpiresIn)
 	}
 	return answer.AccessToken, time.Duration(answer.ExpiresIn) * time.Second, nil
-}
-
-func (t *APIKeyTokens) logf(ctx context.Context, msg string, fields map[string]any) {
-	if t.log != nil {
-		t.log.Debug(ctx, msg, fields)
-	}
 }
 
 // oauthErrorMessage explains an OAuth error answer ({"error",

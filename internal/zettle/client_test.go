@@ -168,3 +168,36 @@ func TestParseBaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestLowStockWireFormat(t *testing.T) {
+	f := &fakeAPI{status: 204}
+	c := f.start(t)
+	ctx := context.Background()
+	if err := c.SetLowStock(ctx, "L", LowStock{ProductUUID: "P", VariantUUID: "V", Alert: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"productUuid":"P","variantUuid":"V","lowStockLevel":null,"lowStockAlert":true}`; f.method != "PUT" || f.path != "/custom-low-stock/locations/L" || f.sent != want {
+		t.Errorf("sent %s %s %s", f.method, f.path, f.sent)
+	}
+
+	f.status, f.body = 200, `{"productUuid":"P","customLowStockLevelForVariants":[{"variantUuid":"V","customLowStockLevel":5.0,"lowStockAlert":true},{"variantUuid":"W","customLowStockLevel":null,"lowStockAlert":true}]}`
+	got, err := c.ProductLowStock(ctx, "L", "P")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.path != "/custom-low-stock/v2/locations/L/products/P" || len(got) != 2 ||
+		got[0].ProductUUID != "P" || got[0].Level == nil || *got[0].Level != 5 || !got[0].Alert || got[1].Level != nil || got[1].IsDefault() {
+		t.Errorf("read %s: %+v", f.path, got)
+	}
+
+	f.status, f.body = 404, `{"developerMessage":"no setting"}`
+	if err := c.DeleteLowStock(ctx, "L", VariantRef{ProductUUID: "P", VariantUUID: "V"}); err != nil || f.method != "DELETE" ||
+		f.path != "/custom-low-stock/locations/L/products/P/variants/V" {
+		t.Errorf("delete %s %s: %v", f.method, f.path, err)
+	}
+	f.status = 204
+	if err := c.DeleteLowStocks(ctx, "L", []VariantRef{{ProductUUID: "P", VariantUUID: "V"}}); err != nil ||
+		f.path != "/custom-low-stock/locations/L/delete" || f.sent != `{"requests":[{"productUuid":"P","variantUuid":"V"}]}` {
+		t.Errorf("bulk delete %s %s: %v", f.path, f.sent, err)
+	}
+}

@@ -12,6 +12,18 @@ type maskedLogger struct {
 	secrets []string
 }
 
+// newMaskedLogger masks the non-empty secrets: masking "" would garble every
+// line.
+func newMaskedLogger(secrets ...string) maskedLogger {
+	var l maskedLogger
+	for _, s := range secrets {
+		if s != "" {
+			l.secrets = append(l.secrets, s)
+		}
+	}
+	return l
+}
+
 func (l maskedLogger) mask(ctx context.Context) context.Context {
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
 	return tflog.MaskMessageStrings(ctx, l.secrets...)

@@ -170,9 +170,8 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	secrets := []string{token, apiKey}
+	logger := newMaskedLogger(token, apiKey)
 	userAgent := fmt.Sprintf("terraform-provider-zettle/%s (+https://registry.terraform.io/providers/zettle-community/zettle) Terraform/%s", p.version, req.TerraformVersion)
-	logger := maskedLogger{secrets: secrets}
 	var tokens zettle.TokenSource = zettle.StaticToken(token)
 	clientID := *settings["client_id"]
 	if apiKey != "" {
@@ -187,7 +186,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		tokens, clientID = exchange, exchange.ClientID()
 	}
 
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, logger.secrets...)
 	client, err := zettle.New(zettle.Config{
 		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger,
 	})

@@ -72,22 +72,29 @@ type Client struct {
 
 // New returns a Client for cfg.
 func New(cfg Config) (*Client, error) {
-	raw := cfg.InventoryURL
-	if raw == "" {
-		raw = DefaultInventoryURL
-	}
-	base, err := ParseBaseURL(raw)
+	base, err := baseURLOr(cfg.InventoryURL, DefaultInventoryURL)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Tokens == nil {
 		return nil, errors.New("zettle: no access token source configured")
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
+	return &Client{baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID, http: httpClientOrDefault(cfg.HTTPClient), log: cfg.Logger}, nil
+}
+
+// baseURLOr parses raw, or fallback when raw is empty.
+func baseURLOr(raw, fallback string) (*url.URL, error) {
+	if raw == "" {
+		raw = fallback
 	}
-	return &Client{baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID, http: hc, log: cfg.Logger}, nil
+	return ParseBaseURL(raw)
+}
+
+func httpClientOrDefault(hc *http.Client) *http.Client {
+	if hc == nil {
+		return &http.Client{Timeout: 60 * time.Second}
+	}
+	return hc
 }
 
 // ParseBaseURL checks that raw is an absolute http(s) URL with a host and no

@@ -66,21 +66,13 @@ func NewAPIKeyTokens(cfg APIKeyConfig) (*APIKeyTokens, error) {
 			return nil, err
 		}
 	}
-	raw := cfg.OAuthURL
-	if raw == "" {
-		raw = DefaultOAuthURL
-	}
-	base, err := ParseBaseURL(raw)
+	base, err := baseURLOr(cfg.OAuthURL, DefaultOAuthURL)
 	if err != nil {
 		return nil, err
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
-	}
 	return &APIKeyTokens{
 		tokenURL: base.String() + "/token", apiKey: cfg.APIKey, clientID: clientID,
-		userAgent: cfg.UserAgent, http: hc, log: cfg.Logger, now: time.Now,
+		userAgent: cfg.UserAgent, http: httpClientOrDefault(cfg.HTTPClient), log: cfg.Logger, now: time.Now,
 	}, nil
 }
 

@@ -162,21 +162,13 @@ func TestAccProvider_invalidAPIKey(t *testing.T) {
 	e.org.RevokeAPIKey(key.Key)
 	product, _ := e.org.AddProduct(1)
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Providers,
-		Steps: []resource.TestStep{{
-			Config: e.apiKeyProviderBlock(key.Key, "") + resourceBlock("test", product, ""),
-			ExpectError: errorPattern("exchange the API key for an access token: HTTP 400 Bad Request",
-				"the API key is invalid or has been revoked", "invalid_grant"),
-		}},
-	})
+	expectApplyFails(t, e, e.apiKeyProviderBlock(key.Key, "")+resourceBlock("test", product, ""),
+		product, errorPattern("exchange the API key for an access token: HTTP 400 Bad Request",
+			"the API key is invalid or has been revoked", "invalid_grant"))
 	for _, r := range e.sb.Requests() {
 		if r.Route != routeToken || r.Status != 400 {
 			t.Errorf("sandbox saw %s answered %d; want only refused token exchanges", r.Route, r.Status)
 		}
-	}
-	if e.org.IsTracked(product) {
-		t.Error("the product is tracked after a failed apply")
 	}
 }
 

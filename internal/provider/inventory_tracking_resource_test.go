@@ -265,21 +265,25 @@ func TestAccInventoryTracking_importBlock(t *testing.T) {
 	})
 }
 
+// expectApplyFails applies config, expects an error matching pattern, and
+// checks that product was not tracked in the attempt.
+func expectApplyFails(t *testing.T, e *testEnv, config, product string, pattern *regexp.Regexp) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps:                    []resource.TestStep{{Config: config, ExpectError: pattern}},
+	})
+	if e.org.IsTracked(product) {
+		t.Errorf("product %s is tracked after a failed apply", product)
+	}
+}
+
 func TestAccInventoryTracking_wrongToken(t *testing.T) {
 	e := newTestEnv(t)
 	product, _ := e.org.AddProduct(1)
 	config := strings.Replace(trackingConfig(e, product, ""), e.org.Token, "not-a-valid-token", 1)
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Providers,
-		Steps: []resource.TestStep{{
-			Config:      config,
-			ExpectError: errorPattern("HTTP 401 Unauthorized: the access token was rejected or has expired"),
-		}},
-	})
-	if e.org.IsTracked(product) {
-		t.Errorf("product %s was tracked with a wrong token", product)
-	}
+	expectApplyFails(t, e, config, product, errorPattern("HTTP 401 Unauthorized: the access token was rejected or has expired"))
 }
 
 func TestAccInventoryTracking_invalidInputRejectedAtPlan(t *testing.T) {
@@ -315,13 +319,8 @@ func TestAccInventoryTracking_unknownProduct(t *testing.T) {
 	e := newTestEnv(t)
 	product := "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009" // not in the product library
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Providers,
-		Steps: []resource.TestStep{{
-			Config:      trackingConfig(e, product, ""),
-			ExpectError: errorPattern("Could not start tracking product "+product, "HTTP 404 Not Found: product "+product+" does not exist in the product library"),
-		}},
-	})
+	expectApplyFails(t, e, trackingConfig(e, product, ""), product,
+		errorPattern("Could not start tracking product "+product, "HTTP 404 Not Found: product "+product+" does not exist in the product library"))
 }
 
 func TestAccInventoryTracking_notTheStoreLocation(t *testing.T) {
@@ -334,14 +333,5 @@ resource "zettle_inventory_tracking" "test" {
 }
 `, product, e.org.Location(sandbox.Bin))
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Providers,
-		Steps: []resource.TestStep{{
-			Config:      config,
-			ExpectError: errorPattern("is the BIN location; tracked balances are kept only at the STORE location"),
-		}},
-	})
-	if e.org.IsTracked(product) {
-		t.Errorf("product %s was tracked at the BIN location", product)
-	}
+	expectApplyFails(t, e, config, product, errorPattern("is the BIN location; tracked balances are kept only at the STORE location"))
 }

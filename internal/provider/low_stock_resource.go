@@ -48,6 +48,11 @@ func (m lowStockModel) setting() zettle.LowStock {
 	}
 }
 
+// id is "<location_uuid>/<product_uuid>/<variant_uuid>".
+func (m lowStockModel) id() types.String {
+	return types.StringValue(m.LocationUUID.ValueString() + "/" + m.ProductUUID.ValueString() + "/" + m.VariantUUID.ValueString())
+}
+
 func (m lowStockModel) variant() zettle.VariantRef {
 	return zettle.VariantRef{ProductUUID: m.ProductUUID.ValueString(), VariantUUID: m.VariantUUID.ValueString()}
 }
@@ -122,7 +127,7 @@ func (r *lowStockResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	plan.LocationUUID = types.StringValue(location)
-	plan.ID = types.StringValue(location + "/" + plan.ProductUUID.ValueString() + "/" + plan.VariantUUID.ValueString())
+	plan.ID = plan.id()
 	if setLowStock(ctx, client, plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -176,7 +181,7 @@ func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, r
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state.ID = types.StringValue(state.LocationUUID.ValueString() + "/" + v.ProductUUID + "/" + v.VariantUUID)
+	state.ID = state.id()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -148,26 +148,24 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 	}
 	product := state.ProductUUID.ValueString()
 
-	// The per-product GET cannot tell an untracked product from a tracked
-	// one without stock; this lookup reports trackedProducts.
-	lookup, err := client.ProductBalances(ctx, zettle.LocationStore, []string{product})
+	inv, err := client.ProductInventory(ctx, product)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the inventory of product %s", product), err.Error())
 		return
 	}
-	if !lookup.IsTracked(product) {
+	if !inv.Tracked {
 		tflog.Warn(ctx, "Product is no longer tracked; removing it from state", map[string]any{"product_uuid": product})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if location := state.LocationUUID.ValueString(); location != lookup.LocationUUID {
+	if location := state.LocationUUID.ValueString(); location != inv.LocationUUID {
 		resp.Diagnostics.AddAttributeError(path.Root("location_uuid"), "Not the STORE location",
-			fmt.Sprintf("location_uuid is %s, but the organization's STORE location, the only one whose balances are kept, is %s.", location, lookup.LocationUUID))
+			fmt.Sprintf("location_uuid is %s, but the organization's STORE location, the only one whose balances are kept, is %s.", location, inv.LocationUUID))
 		return
 	}
 	state.ID = types.StringValue(product)
 	var diags diag.Diagnostics
-	state.Balances, diags = balancesValue(lookup.ProductBalances(product))
+	state.Balances, diags = balancesValue(inv.Balances)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

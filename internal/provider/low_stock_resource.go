@@ -144,7 +144,7 @@ func (r *lowStockResource) Update(ctx context.Context, req resource.UpdateReques
 // setLowStock sends the planned setting; false when it failed.
 func setLowStock(ctx context.Context, client *zettle.Client, plan lowStockModel, diags *diag.Diagnostics) bool {
 	s := plan.setting()
-	if err := client.SetLowStock(ctx, plan.LocationUUID.ValueString(), s); err != nil {
+	if err := client.ApplyLowStock(ctx, plan.LocationUUID.ValueString(), s); err != nil {
 		diags.AddError(fmt.Sprintf("Could not set the low stock level of variant %s of product %s", s.VariantUUID, s.ProductUUID), err.Error())
 		return false
 	}
@@ -158,19 +158,13 @@ func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	v := state.variant()
-	settings, err := client.ProductLowStock(ctx, state.LocationUUID.ValueString(), v.ProductUUID)
+	found, exists, err := client.VariantLowStock(ctx, state.LocationUUID.ValueString(), v)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the low stock levels of product %s", v.ProductUUID), err.Error())
 		return
 	}
-	var found *zettle.LowStock
-	for i := range settings {
-		if settings[i].VariantUUID == v.VariantUUID {
-			found = &settings[i]
-		}
-	}
 	switch {
-	case found != nil:
+	case exists:
 		state.LowStockLevel = types.Float64PointerValue(found.Level)
 		state.LowStockAlert = types.BoolValue(found.Alert)
 	case !state.LowStockAlert.IsNull() && state.setting().IsDefault():
@@ -192,7 +186,7 @@ func (r *lowStockResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	v := state.variant()
-	if err := client.DeleteLowStock(ctx, state.LocationUUID.ValueString(), v); err != nil {
+	if err := client.ResetLowStock(ctx, state.LocationUUID.ValueString(), v); err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the low stock level of variant %s of product %s", v.VariantUUID, v.ProductUUID), err.Error())
 	}
 }

@@ -45,6 +45,7 @@ type providerModel struct {
 	OAuthURL     types.String `tfsdk:"oauth_url"`
 	LocationUUID types.String `tfsdk:"location_uuid"`
 	InventoryURL types.String `tfsdk:"inventory_url"`
+	Batching     types.Object `tfsdk:"batching"`
 }
 
 func (p *zettleProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -96,6 +97,7 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{baseURLValidator{}},
 			},
 		},
+		Blocks: map[string]schema.Block{"batching": batchingBlock()},
 	}
 }
 
@@ -186,9 +188,14 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		tokens, clientID = exchange, exchange.ClientID()
 	}
 
+	batching, diags := batchingSettings(ctx, cfg.Batching)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, logger.secrets...)
 	client, err := zettle.New(zettle.Config{
-		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger,
+		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Zettle client", err.Error())
@@ -196,6 +203,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{
 		"inventory_url": baseURL, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
+		"batching": batching.Enabled, "batch_max_wait": batching.MaxWait.String(), "batch_max_size": batching.MaxSize,
 	})
 	data.client = client
 }

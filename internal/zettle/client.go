@@ -55,6 +55,9 @@ type Config struct {
 	ApplicationID string
 	HTTPClient    *http.Client
 	Logger        Logger
+	// Batching coalesces concurrent calls; its zero value sends every call
+	// as its own request.
+	Batching Batching
 }
 
 // Client calls the Inventory API. It is safe for concurrent use.
@@ -68,6 +71,8 @@ type Client struct {
 
 	locMu     sync.Mutex
 	locations Locations
+
+	batch *coalescer
 }
 
 // New returns a Client for cfg.
@@ -79,7 +84,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Tokens == nil {
 		return nil, errors.New("zettle: no access token source configured")
 	}
-	return &Client{baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID, http: httpClientOrDefault(cfg.HTTPClient), log: cfg.Logger}, nil
+	c := &Client{baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID, http: httpClientOrDefault(cfg.HTTPClient), log: cfg.Logger}
+	c.batch = newCoalescer(c, cfg.Batching)
+	return c, nil
 }
 
 // baseURLOr parses raw, or fallback when raw is empty.

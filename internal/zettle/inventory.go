@@ -15,6 +15,7 @@ func (c *Client) Locations(ctx context.Context) (Locations, error) {
 
 // Bulk starts tracking products and moves stock in one request.
 func (c *Client) Bulk(ctx context.Context, req BulkRequest) (ChangedBalances, error) {
+	defer c.inventoryChanged()
 	var out ChangedBalances
 	err := c.call(ctx, "start tracking", http.MethodPost, "/organizations/self/v2/inventory/bulk", nil, req, &out)
 	return out, err
@@ -23,6 +24,7 @@ func (c *Client) Bulk(ctx context.Context, req BulkRequest) (ChangedBalances, er
 // StartTrackingProduct starts tracking one product and answers its non-zero
 // STORE balances (for a product tracked before, its saved levels).
 func (c *Client) StartTrackingProduct(ctx context.Context, product string) (ChangedBalances, error) {
+	defer c.inventoryChanged()
 	var out ChangedBalances
 	body := map[string]string{"productUuid": product}
 	err := c.call(ctx, "start tracking", http.MethodPost, "/organizations/self/inventory", nil, body, &out)
@@ -32,6 +34,7 @@ func (c *Client) StartTrackingProduct(ctx context.Context, product string) (Chan
 // StopTracking stops tracking a product. The saved levels stay with the
 // service. A product that is not tracked (404) counts as done.
 func (c *Client) StopTracking(ctx context.Context, product string) error {
+	defer c.inventoryChanged()
 	err := c.call(ctx, "stop tracking", http.MethodDelete, "/organizations/self/inventory/products/"+url.PathEscape(product), nil, nil, nil)
 	if StatusOf(err) == http.StatusNotFound {
 		return nil
@@ -66,7 +69,13 @@ func (c *Client) ProductBalances(ctx context.Context, locationType string, produ
 // MoveStock moves stock between locations. It is not idempotent: a movement
 // repeated after a lost answer moves the stock again.
 func (c *Client) MoveStock(ctx context.Context, req MovementRequest) (ChangedBalances, error) {
+	defer c.inventoryChanged()
 	var out ChangedBalances
 	err := c.call(ctx, "move stock", http.MethodPut, "/organizations/self/inventory", nil, req, &out)
 	return out, err
 }
+
+// inventoryChanged forgets the shared STORE lookup after a request that may
+// have changed tracking or stock, so that later reads see the change. Every
+// such request changes the STORE location, the only one reads look at.
+func (c *Client) inventoryChanged() { c.batch.inventory.Invalidate(LocationStore) }

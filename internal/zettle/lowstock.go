@@ -56,11 +56,13 @@ func lowStockReadPath(location string) string {
 // SetLowStock sets one variant's low-stock level and alert at a location.
 // Setting the defaults deletes the setting.
 func (c *Client) SetLowStock(ctx context.Context, location string, s LowStock) error {
+	defer c.lowStockChanged(location)
 	return c.call(ctx, "set low stock level", http.MethodPut, lowStockPath(location), nil, s, nil)
 }
 
 // SetLowStocks sets several variants' low-stock settings in one request.
 func (c *Client) SetLowStocks(ctx context.Context, location string, settings []LowStock) error {
+	defer c.lowStockChanged(location)
 	body := map[string]any{"requests": settings}
 	return c.call(ctx, "set low stock levels", http.MethodPost, lowStockPath(location), nil, body, nil)
 }
@@ -97,6 +99,7 @@ func (c *Client) ProductLowStock(ctx context.Context, location, product string) 
 // DeleteLowStock sets one variant back to the defaults. A setting that does
 // not exist (404) counts as deleted.
 func (c *Client) DeleteLowStock(ctx context.Context, location string, v VariantRef) error {
+	defer c.lowStockChanged(location)
 	path := lowStockPath(location) + "/products/" + url.PathEscape(v.ProductUUID) + "/variants/" + url.PathEscape(v.VariantUUID)
 	err := c.call(ctx, "delete low stock level", http.MethodDelete, path, nil, nil, nil)
 	if StatusOf(err) == http.StatusNotFound {
@@ -107,6 +110,11 @@ func (c *Client) DeleteLowStock(ctx context.Context, location string, v VariantR
 
 // DeleteLowStocks sets several variants back to the defaults in one request.
 func (c *Client) DeleteLowStocks(ctx context.Context, location string, variants []VariantRef) error {
+	defer c.lowStockChanged(location)
 	body := map[string]any{"requests": variants}
 	return c.call(ctx, "delete low stock levels", http.MethodPost, lowStockPath(location)+"/delete", nil, body, nil)
 }
+
+// lowStockChanged forgets the shared read of a location's settings after a
+// request that may have changed them, so that later reads see the change.
+func (c *Client) lowStockChanged(location string) { c.batch.lowStock.Invalidate(location) }

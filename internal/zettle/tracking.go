@@ -33,6 +33,9 @@ type TrackedProduct struct {
 // back with its saved levels, and an earlier attempt may already have moved
 // stock; the bulk answer shows the resulting balance, so any difference is
 // corrected by one further movement. The result equals the target either way.
+//
+// With batching, the bulk requests, lookups and movements of products whose
+// tracking starts at the same time each go out as one request.
 func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (TrackedProduct, error) {
 	locs, err := c.CachedLocations(ctx)
 	if err != nil {
@@ -53,20 +56,17 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 			})
 		}
 	}
-	answer, err := c.Bulk(ctx, BulkRequest{ReturnBalanceForLocationUUID: req.LocationUUID, ProductChanges: []ProductChange{change}})
+	balances, err := c.batch.starts.Do(ctx, req.LocationUUID, change)
 	if err != nil {
 		return TrackedProduct{}, err
 	}
-	balances := answer.ProductBalances(req.ProductUUID)
 
 	// Variants that the bulk request did not move (a target of zero) are not
 	// in its answer; only a lookup shows their saved levels.
 	if !allKnown(balances, variants) {
-		lookup, err := c.ProductBalances(ctx, LocationStore, []string{req.ProductUUID})
-		if err != nil {
+		if balances, err = c.batch.lookups.Do(ctx, LocationStore, req.ProductUUID); err != nil {
 			return TrackedProduct{}, err
 		}
-		balances = lookup.ProductBalances(req.ProductUUID)
 	}
 
 	var fixes []Movement
@@ -80,11 +80,11 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		}
 	}
 	if len(fixes) > 0 {
-		moved, err := c.MoveStock(ctx, MovementRequest{Changes: fixes, ReturnBalanceForLocationUUID: req.LocationUUID})
+		moved, err := c.batch.moves.Do(ctx, req.LocationUUID, fixes)
 		if err != nil {
 			return TrackedProduct{}, err
 		}
-		for v, q := range moved.ProductBalances(req.ProductUUID) {
+		for v, q := range moved {
 			balances[v] = q
 		}
 	}

@@ -1,0 +1,261 @@
+package zettle
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/batch"
+)
+
+// Batching says how the client coalesces the calls that Terraform makes
+// concurrently, one per resource, into fewer requests.
+type Batching struct {
+	// Enabled coalesces writes into bulk requests and serves reads from one
+	// shared location-wide lookup. Disabled, every call is its own request.
+	Enabled bool
+	// MaxWait is how long the first call of a batch waits for others.
+	MaxWait time.Duration
+	// MaxSize caps the products or variants in one request.
+	MaxSize int
+}
+
+// Defaults of Batching. Terraform runs at most -parallelism (10) operations
+// at once, and the next ones start within milliseconds of a batch's answer.
+const (
+	DefaultBatchMaxWait = 20 * time.Millisecond
+	DefaultBatchMaxSize = 100
+)
+
+// DefaultBatching is batching on, with the defaults.
+var DefaultBatching = Batching{Enabled: true, MaxWait: DefaultBatchMaxWait, MaxSize: DefaultBatchMaxSize}
+
+// coalescer holds the batchers and shared reads of one Client. Each batcher
+// sends a lone call through the same endpoint a single call would use.
+type coalescer struct {
+	enabled bool
+
+	// starts sends START_TRACKING changes in one bulk request per STORE
+	// location; each caller gets its product's changed balances.
+	starts *batch.Batcher[string, ProductChange, map[string]Quantity]
+	// lookups asks for the balances of several products at once, by
+	// location type.
+	lookups *batch.Batcher[string, string, map[string]Quantity]
+	// moves sends the stock movements of several products in one request,
+	// by location they return balances for.
+	moves *batch.Batcher[string, []Movement, map[string]Quantity]
+
+	lowStockSets    *batch.Batcher[string, LowStock, struct{}]
+	lowStockDeletes *batch.Batcher[string, VariantRef, struct{}]
+
+	// inventory is the location-wide balance lookup, by location type,
+	// shared by reads until a change invalidates it.
+	inventory *batch.Shared[string, inventorySnapshot]
+	// lowStock is every low-stock setting of a location, by location UUID.
+	lowStock *batch.Shared[string, lowStockSnapshot]
+}
+
+func newCoalescer(c *Client, cfg Batching) *coalescer {
+	bc := batch.Config{MaxWait: cfg.MaxWait, MaxSize: cfg.MaxSize}
+	if !cfg.Enabled {
+		bc.MaxSize = 1
+	}
+	byProduct := func(pc ProductChange) string { return pc.ProductUUID }
+	return &coalescer{
+		enabled:         cfg.Enabled,
+		starts:          batch.New(bc, c.sendStarts, refusedWhole, byProduct),
+		lookups:         batch.New(bc, c.sendLookups, refusedWhole, nil),
+		moves:           batch.New(bc, c.sendMoves, refusedWhole, func(m []Movement) string { return m[0].ProductUUID }),
+		lowStockSets:    batch.New(bc, c.sendLowStockSets, refusedWhole, func(s LowStock) string { return s.ProductUUID + "/" + s.VariantUUID }),
+		lowStockDeletes: batch.New(bc, c.sendLowStockDeletes, refusedWhole, nil),
+		inventory:       batch.NewShared(c.fetchInventory),
+		lowStock:        batch.NewShared(c.fetchLowStock),
+	}
+}
+
+// refusedWhole reports whether the API refused a request as a whole, having
+// changed nothing, for a reason that may lie with one of its items: a 4xx
+// other than those that would refuse each item alone just the same
+// (authentication, scope, rate limit). Only then is a failed batch resent
+// item by item; after a 5xx or a lost answer the request may have been
+// applied, and stock must never move twice.
+func refusedWhole(err error) bool {
+	switch status := StatusOf(err); status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestTimeout, http.StatusTooManyRequests:
+		return false
+	default:
+		return status >= 400 && status < 500
+	}
+}
+
+func (c *Client) sendStarts(ctx context.Context, location string, changes []ProductChange) ([]map[string]Quantity, error) {
+	answer, err := c.Bulk(ctx, BulkRequest{ReturnBalanceForLocationUUID: location, ProductChanges: changes})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]Quantity, len(changes))
+	for i, pc := range changes {
+		out[i] = answer.ProductBalances(pc.ProductUUID)
+	}
+	return out, nil
+}
+
+func (c *Client) sendLookups(ctx context.Context, locationType string, products []string) ([]map[string]Quantity, error) {
+	answer, err := c.ProductBalances(ctx, locationType, products)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]Quantity, len(products))
+	for i, p := range products {
+		out[i] = answer.ProductBalances(p)
+	}
+	return out, nil
+}
+
+func (c *Client) sendMoves(ctx context.Context, location string, perProduct [][]Movement) ([]map[string]Quantity, error) {
+	var all []Movement
+	for _, ms := range perProduct {
+		all = append(all, ms...)
+	}
+	answer, err := c.MoveStock(ctx, MovementRequest{Changes: all, ReturnBalanceForLocationUUID: location})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]Quantity, len(perProduct))
+	for i, ms := range perProduct {
+		out[i] = answer.ProductBalances(ms[0].ProductUUID)
+	}
+	return out, nil
+}
+
+func (c *Client) sendLowStockSets(ctx context.Context, location string, settings []LowStock) ([]struct{}, error) {
+	var err error
+	if len(settings) == 1 {
+		err = c.SetLowStock(ctx, location, settings[0])
+	} else {
+		err = c.SetLowStocks(ctx, location, settings)
+	}
+	return make([]struct{}, len(settings)), err
+}
+
+func (c *Client) sendLowStockDeletes(ctx context.Context, location string, variants []VariantRef) ([]struct{}, error) {
+	var err error
+	if len(variants) == 1 {
+		err = c.DeleteLowStock(ctx, location, variants[0])
+	} else {
+		err = c.DeleteLowStocks(ctx, location, variants)
+	}
+	return make([]struct{}, len(variants)), err
+}
+
+// inventorySnapshot is one location-wide balance lookup, indexed.
+type inventorySnapshot struct {
+	location string
+	tracked  map[string]bool
+	balances map[string]map[string]Quantity // product → variant → balance
+}
+
+func (c *Client) fetchInventory(ctx context.Context, locationType string) (inventorySnapshot, error) {
+	answer, err := c.BalancesByType(ctx, locationType)
+	if err != nil {
+		return inventorySnapshot{}, err
+	}
+	return indexInventory(answer), nil
+}
+
+func indexInventory(lb LocationBalances) inventorySnapshot {
+	s := inventorySnapshot{location: lb.LocationUUID, tracked: map[string]bool{}, balances: map[string]map[string]Quantity{}}
+	for _, p := range lb.TrackedProducts {
+		s.tracked[p] = true
+	}
+	for _, v := range lb.Variants {
+		if s.balances[v.ProductUUID] == nil {
+			s.balances[v.ProductUUID] = map[string]Quantity{}
+		}
+		s.balances[v.ProductUUID][v.VariantUUID] = v.Balance
+	}
+	return s
+}
+
+// product returns one product's inventory, with a map of its own.
+func (s inventorySnapshot) product(product string) ProductInventory {
+	balances := make(map[string]Quantity, len(s.balances[product]))
+	for v, q := range s.balances[product] {
+		balances[v] = q
+	}
+	return ProductInventory{LocationUUID: s.location, Tracked: s.tracked[product], Balances: balances}
+}
+
+// lowStockSnapshot is every low-stock setting of a location, by variant.
+type lowStockSnapshot map[VariantRef]LowStock
+
+func (c *Client) fetchLowStock(ctx context.Context, location string) (lowStockSnapshot, error) {
+	settings, err := c.LowStockAtLocation(ctx, location)
+	if err != nil {
+		return nil, err
+	}
+	out := make(lowStockSnapshot, len(settings))
+	for _, s := range settings {
+		out[VariantRef{s.ProductUUID, s.VariantUUID}] = s
+	}
+	return out, nil
+}
+
+// ProductInventory is a product's tracking state and balances at the STORE
+// location.
+type ProductInventory struct {
+	Tracked bool
+	// LocationUUID is the STORE location.
+	LocationUUID string
+	// Balances holds the non-zero balances, by variant UUID.
+	Balances map[string]Quantity
+}
+
+// ProductInventory reads a product's tracking state and STORE balances. With
+// batching, every read shares one location-wide lookup until the client
+// changes tracking or stock; otherwise each read asks for its product alone.
+func (c *Client) ProductInventory(ctx context.Context, product string) (ProductInventory, error) {
+	if c.batch.enabled {
+		s, err := c.batch.inventory.Get(ctx, LocationStore)
+		return s.product(product), err
+	}
+	// The per-product GET cannot tell an untracked product from a tracked
+	// one without stock; this lookup reports trackedProducts.
+	answer, err := c.ProductBalances(ctx, LocationStore, []string{product})
+	if err != nil {
+		return ProductInventory{}, err
+	}
+	return indexInventory(answer).product(product), nil
+}
+
+// VariantLowStock reads a variant's low-stock setting at a location; found is
+// false when the variant has the defaults. With batching, every read shares
+// one location-wide read until the client changes a setting there.
+func (c *Client) VariantLowStock(ctx context.Context, location string, v VariantRef) (s LowStock, found bool, err error) {
+	if c.batch.enabled {
+		all, err := c.batch.lowStock.Get(ctx, location)
+		s, found = all[v]
+		return s, found, err
+	}
+	settings, err := c.ProductLowStock(ctx, location, v.ProductUUID)
+	for _, s := range settings {
+		if s.VariantUUID == v.VariantUUID {
+			return s, true, err
+		}
+	}
+	return LowStock{}, false, err
+}
+
+// ApplyLowStock sets a variant's low-stock setting at a location, in one
+// request with others made at the same time when batching is on.
+func (c *Client) ApplyLowStock(ctx context.Context, location string, s LowStock) error {
+	_, err := c.batch.lowStockSets.Do(ctx, location, s)
+	return err
+}
+
+// ResetLowStock sets a variant back to the low-stock defaults, in one request
+// with others made at the same time when batching is on.
+func (c *Client) ResetLowStock(ctx context.Context, location string, v VariantRef) error {
+	_, err := c.batch.lowStockDeletes.Do(ctx, location, v)
+	return err
+}

@@ -9,13 +9,19 @@ import (
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
+// newSandboxClient returns a client without batching, and its sandbox.
 func newSandboxClient(t *testing.T) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
+	t.Helper()
+	return newBatchingSandboxClient(t, zettle.Batching{})
+}
+
+func newBatchingSandboxClient(t *testing.T, batching zettle.Batching) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
 	t.Helper()
 	sb := sandbox.New()
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
 	org := sb.AddOrganization(sandbox.OrgSpec{})
-	c, err := zettle.New(zettle.Config{InventoryURL: srv.URL, Tokens: zettle.StaticToken(org.Token)})
+	c, err := zettle.New(zettle.Config{InventoryURL: srv.URL, Tokens: zettle.StaticToken(org.Token), Batching: batching})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,395 @@
+package zettle_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+)
+
+const (
+	routeBulk            = "POST /organizations/{org}/v2/inventory/bulk"
+	routeProductLookup   = "POST /organizations/{org}/inventory/products"
+	routeMove            = "PUT /organizations/{org}/inventory"
+	routeStoreLookup     = "GET /organizations/{org}/inventory/locations"
+	routeSetLowStock     = "PUT /custom-low-stock/locations/{location}"
+	routeSetLowStocks    = "POST /custom-low-stock/locations/{location}"
+	routeReadLowStock    = "GET /custom-low-stock/v2/locations/{location}"
+	routeDeleteLowStock  = "DELETE /custom-low-stock/locations/{location}/products/{product}/variants/{variant}"
+	routeDeleteLowStocks = "POST /custom-low-stock/locations/{location}/delete"
+)
+
+// batchOf coalesces exactly n calls at once; a smaller batch waits an hour,
+// so a test that does not fill its batches hangs instead of passing.
+func batchOf(n int) zettle.Batching {
+	return zettle.Batching{Enabled: true, MaxWait: time.Hour, MaxSize: n}
+}
+
+// startAll starts tracking every request at the same time and returns each
+// one's outcome, in order.
+func startAll(c *zettle.Client, reqs []zettle.TrackingRequest) ([]zettle.TrackedProduct, []error) {
+	results := make([]zettle.TrackedProduct, len(reqs))
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Go(func() { results[i], errs[i] = c.StartTracking(context.Background(), req) })
+	}
+	wg.Wait()
+	return results, errs
+}
+
+// bulkProducts lists the products of each bulk request the sandbox saw.
+func bulkProducts(t *testing.T, sb *sandbox.Server) [][]string {
+	t.Helper()
+	var out [][]string
+	for _, r := range sb.Requests() {
+		if r.Route != routeBulk {
+			continue
+		}
+		var body zettle.BulkRequest
+		if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
+			t.Fatal(err)
+		}
+		var products []string
+		for _, pc := range body.ProductChanges {
+			products = append(products, pc.ProductUUID)
+		}
+		out = append(out, products)
+	}
+	return out
+}
+
+func TestBatchedStartsShareOneBulkRequestAndOneLookup(t *testing.T) {
+	const n = 8
+	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	store := org.Location(sandbox.Store)
+	var reqs []zettle.TrackingRequest
+	for i := range n {
+		product, v := org.AddProduct(2)
+		// The zero target makes each start look its product up.
+		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: store,
+			InitialBalances: map[string]zettle.Quantity{v[0]: zettle.Quantity(i + 1), v[1]: 0}})
+	}
+	results, errs := startAll(c, reqs)
+
+	for i, req := range reqs {
+		if errs[i] != nil {
+			t.Fatalf("product %d: %v", i, errs[i])
+		}
+		v0 := firstWithTarget(req, zettle.Quantity(i+1))
+		if len(results[i].Balances) != 1 || results[i].Balances[v0] != zettle.Quantity(i+1) {
+			t.Errorf("product %d: reported balances %v, want only %s = %d", i, results[i].Balances, v0, i+1)
+		}
+		if got := org.Balance(sandbox.Store, req.ProductUUID, v0); got != float64(i+1) {
+			t.Errorf("product %d: sandbox balance %v, want %d", i, got, i+1)
+		}
+	}
+	if bulks := bulkProducts(t, sb); len(bulks) != 1 || len(bulks[0]) != n {
+		t.Errorf("bulk requests %v, want one with %d products", bulks, n)
+	}
+	if got := sb.RequestCount(routeProductLookup); got != 1 {
+		t.Errorf("%d product lookups, want 1", got)
+	}
+	if got := sb.RequestCount(routeMove); got != 0 {
+		t.Errorf("%d stock movements, want 0", got)
+	}
+}
+
+func firstWithTarget(req zettle.TrackingRequest, target zettle.Quantity) string {
+	for v, q := range req.InitialBalances {
+		if q == target {
+			return v
+		}
+	}
+	return ""
+}
+
+// Products that come back with saved levels need a correcting movement;
+// those of products started together go out as one request.
+func TestBatchedStartsCorrectSavedLevelsInOneMovement(t *testing.T) {
+	const n = 4
+	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	var reqs []zettle.TrackingRequest
+	for range n {
+		product, v := org.AddProduct(1)
+		org.SetTracking(product, true)
+		if err := org.Restock(product, v[0], 7); err != nil {
+			t.Fatal(err)
+		}
+		org.SetTracking(product, false)
+		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+			InitialBalances: map[string]zettle.Quantity{v[0]: 3}})
+	}
+	_, errs := startAll(c, reqs)
+	for i, req := range reqs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		for v := range req.InitialBalances {
+			if got := org.Balance(sandbox.Store, req.ProductUUID, v); got != 3 {
+				t.Errorf("product %d: balance %v, want 3", i, got)
+			}
+		}
+	}
+	if got := sb.RequestCount(routeMove); got != 1 {
+		t.Errorf("%d stock movements, want 1", got)
+	}
+}
+
+// The API refuses a bulk request whole when one of its products is unknown.
+// The others must still start, each sent again on its own.
+func TestBatchedStartRefusedForOneProductSucceedsForTheOthers(t *testing.T) {
+	const n = 5
+	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	store := org.Location(sandbox.Store)
+	unknown := "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009"
+	var reqs []zettle.TrackingRequest
+	for i := range n {
+		product, v := org.AddProduct(1)
+		if i == 2 {
+			product = unknown
+		}
+		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: store, InitialBalances: map[string]zettle.Quantity{v[0]: 4}})
+	}
+	_, errs := startAll(c, reqs)
+
+	for i, req := range reqs {
+		switch {
+		case req.ProductUUID == unknown:
+			if zettle.StatusOf(errs[i]) != http.StatusNotFound || !strings.Contains(errs[i].Error(), unknown) {
+				t.Errorf("unknown product: error %v, want a 404 naming it", errs[i])
+			}
+		case errs[i] != nil:
+			t.Errorf("product %d failed with its neighbour: %v", i, errs[i])
+		default:
+			for v := range req.InitialBalances {
+				if got := org.Balance(sandbox.Store, req.ProductUUID, v); got != 4 {
+					t.Errorf("product %d: balance %v, want 4", i, got)
+				}
+			}
+		}
+	}
+	bulks := bulkProducts(t, sb)
+	if len(bulks) != 1+n || len(bulks[0]) != n {
+		t.Fatalf("bulk requests %v, want one of %d then %d of one", bulks, n, n)
+	}
+	for _, b := range bulks[1:] {
+		if len(b) != 1 {
+			t.Errorf("resent bulk request with %d products", len(b))
+		}
+	}
+}
+
+// After a 5xx or a lost answer the batch may have been applied: it is never
+// sent again, so no stock moves twice.
+func TestBatchedStartIsNotResentAfterAFailureThatMayHaveApplied(t *testing.T) {
+	for name, fault := range map[string]sandbox.Fault{
+		"server error":   {Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusInternalServerError},
+		"connection cut": {Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", CutAfterCommit: true},
+		"rate limited":   {Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusTooManyRequests, RetryAfter: "1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			const n = 3
+			c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+			sb.InjectFault(fault)
+			var reqs []zettle.TrackingRequest
+			for range n {
+				product, v := org.AddProduct(1)
+				reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 5}})
+			}
+			_, errs := startAll(c, reqs)
+			for i, err := range errs {
+				if err == nil {
+					t.Errorf("product %d: no error", i)
+				}
+			}
+			if got := sb.RequestCount(routeBulk); got != 1 {
+				t.Errorf("%d bulk requests, want 1", got)
+			}
+			// A cut connection lost the answer to a request that was applied.
+			want := 0.0
+			if fault.CutAfterCommit {
+				want = 5
+			}
+			for _, req := range reqs {
+				for v := range req.InitialBalances {
+					if got := org.Balance(sandbox.Store, req.ProductUUID, v); got != want {
+						t.Errorf("balance %v, want %v", got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Reads share one location-wide lookup, and a read that follows a change
+// made through the client sees it.
+func TestSharedInventoryReadsSeeTheClientsChanges(t *testing.T) {
+	c, sb, org := newBatchingSandboxClient(t, zettle.DefaultBatching)
+	ctx := context.Background()
+	p1, v1 := org.AddProduct(1)
+	p2, _ := org.AddProduct(1)
+	read := func(product string) zettle.ProductInventory {
+		t.Helper()
+		inv, err := c.ProductInventory(ctx, product)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv
+	}
+	lookups := func(want int) {
+		t.Helper()
+		if got := sb.RequestCount(routeStoreLookup); got != want {
+			t.Errorf("%d location-wide lookups, want %d", got, want)
+		}
+		if got := sb.RequestCount(routeProductLookup); got != 0 {
+			t.Errorf("%d product lookups, want 0", got)
+		}
+	}
+
+	if read(p1).Tracked || read(p2).Tracked {
+		t.Error("untracked products read as tracked")
+	}
+	lookups(1)
+
+	if _, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: p1, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v1[0]: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if inv := read(p1); !inv.Tracked || inv.Balances[v1[0]] != 2 || inv.LocationUUID != org.Location(sandbox.Store) {
+		t.Errorf("after start: %+v", inv)
+	}
+	read(p2)
+	lookups(2)
+
+	// A sale in the POS app is not the client's change: the run's reads
+	// keep the lookup they share.
+	if err := org.Sell(p1, v1[0], 1); err != nil {
+		t.Fatal(err)
+	}
+	if inv := read(p1); inv.Balances[v1[0]] != 2 {
+		t.Errorf("the shared lookup changed without a change by the client: %+v", inv)
+	}
+	lookups(2)
+
+	if err := c.StopTracking(ctx, p1); err != nil {
+		t.Fatal(err)
+	}
+	if read(p1).Tracked {
+		t.Error("still tracked after stop")
+	}
+	lookups(3)
+}
+
+func TestSharedLowStockReadsSeeTheClientsChanges(t *testing.T) {
+	c, sb, org := newBatchingSandboxClient(t, zettle.DefaultBatching)
+	ctx := context.Background()
+	store := org.Location(sandbox.Store)
+	product, v := org.AddProduct(2)
+	refs := []zettle.VariantRef{{ProductUUID: product, VariantUUID: v[0]}, {ProductUUID: product, VariantUUID: v[1]}}
+	found := func(ref zettle.VariantRef) bool {
+		t.Helper()
+		_, ok, err := c.VariantLowStock(ctx, store, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+
+	if found(refs[0]) || found(refs[1]) {
+		t.Error("settings found before any was set")
+	}
+	level := 3.0
+	if err := c.ApplyLowStock(ctx, store, zettle.LowStock{ProductUUID: product, VariantUUID: v[0], Level: &level, Alert: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !found(refs[0]) || found(refs[1]) {
+		t.Error("after set: wrong settings")
+	}
+	if err := c.ResetLowStock(ctx, store, refs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if found(refs[0]) {
+		t.Error("still set after reset")
+	}
+	if got := sb.RequestCount(routeReadLowStock); got != 3 {
+		t.Errorf("%d location-wide low-stock reads, want 3 (one per state)", got)
+	}
+	// A lone write in a batching client uses the single endpoint.
+	if set, del := sb.RequestCount(routeSetLowStock), sb.RequestCount(routeDeleteLowStock); set != 1 || del != 1 {
+		t.Errorf("%d single sets and %d single deletes, want 1 and 1", set, del)
+	}
+}
+
+func TestBatchedLowStockWritesShareOneRequest(t *testing.T) {
+	const n = 6
+	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	store := org.Location(sandbox.Store)
+	var refs []zettle.VariantRef
+	for range n / 2 {
+		product, v := org.AddProduct(2)
+		for _, variant := range v {
+			refs = append(refs, zettle.VariantRef{ProductUUID: product, VariantUUID: variant})
+		}
+	}
+	each := func(f func(ref zettle.VariantRef) error) {
+		t.Helper()
+		var wg sync.WaitGroup
+		for _, ref := range refs {
+			wg.Go(func() {
+				if err := f(ref); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+
+	each(func(ref zettle.VariantRef) error {
+		return c.ApplyLowStock(context.Background(), store, zettle.LowStock{ProductUUID: ref.ProductUUID, VariantUUID: ref.VariantUUID, Alert: true})
+	})
+	if got := org.LowStockCount(); got != n {
+		t.Errorf("%d settings, want %d", got, n)
+	}
+	each(func(ref zettle.VariantRef) error { return c.ResetLowStock(context.Background(), store, ref) })
+	if got := org.LowStockCount(); got != 0 {
+		t.Errorf("%d settings left, want 0", got)
+	}
+	if sets, dels := sb.RequestCount(routeSetLowStocks), sb.RequestCount(routeDeleteLowStocks); sets != 1 || dels != 1 {
+		t.Errorf("%d bulk sets and %d bulk deletes, want 1 and 1", sets, dels)
+	}
+	if singles := sb.RequestCount(routeSetLowStock, routeDeleteLowStock); singles != 0 {
+		t.Errorf("%d single requests, want 0", singles)
+	}
+}
+
+// Without batching, every call is its own request: the baseline.
+func TestUnbatchedClientSendsOneRequestPerCall(t *testing.T) {
+	const n = 5
+	c, sb, org := newSandboxClient(t)
+	var reqs []zettle.TrackingRequest
+	for range n {
+		product, v := org.AddProduct(1)
+		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 1}})
+	}
+	_, errs := startAll(c, reqs)
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, req := range reqs {
+		inv, err := c.ProductInventory(context.Background(), req.ProductUUID)
+		if err != nil || !inv.Tracked {
+			t.Fatalf("read %+v, %v", inv, err)
+		}
+	}
+	if bulks, lookups, shared := sb.RequestCount(routeBulk), sb.RequestCount(routeProductLookup), sb.RequestCount(routeStoreLookup); bulks != n || lookups != n || shared != 0 {
+		t.Errorf("%d bulk requests, %d product lookups, %d location-wide lookups; want %d, %d, 0", bulks, lookups, shared, n, n)
+	}
+}

@@ -1,0 +1,283 @@
+//go:build unix
+
+// Command zettle-bench measures, through the real Terraform CLI, what
+// terraform apply, plan and destroy of N zettle_inventory_tracking resources
+// cost: API requests, wall time and the provider's peak memory, with the
+// provider's request batching on and off, at several sandbox latencies.
+// Every case runs against a fresh in-process sandbox.
+//
+//	go build -o bin/terraform-provider-zettle .
+//	go run ./internal/cmd/zettle-bench -provider $PWD/bin/terraform-provider-zettle -out README.md
+//
+// Progress goes to stderr, the results table to stdout and, with -out,
+// between the lines <!-- bench:begin --> and <!-- bench:end --> of a
+// markdown file.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// markers name the lines that enclose a results block in the -out file;
+// with -section, its name is part of them.
+func markers(section string) (begin, end string) {
+	if section != "" {
+		section += ":"
+	}
+	return "<!-- bench:" + section + "begin -->", "<!-- bench:" + section + "end -->"
+}
+
+type options struct {
+	tools
+	counts      []int
+	latencies   []time.Duration
+	batching    []string
+	parallelism []int
+	out         string
+	section     string
+}
+
+func main() {
+	// Terraform starts this binary as the provider with its own arguments,
+	// which the flags below would refuse.
+	if provider := os.Getenv(envWrapProvider); provider != "" {
+		os.Exit(wrapProvider(provider, os.Getenv(envRSSDir)))
+	}
+	opts, err := parseFlags()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "zettle-bench:", err)
+		os.Exit(2)
+	}
+	if err := run(opts); err != nil {
+		fmt.Fprintln(os.Stderr, "zettle-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags() (options, error) {
+	provider := flag.String("provider", "", "`path` of the built provider binary (required)")
+	terraform := flag.String("terraform", "terraform", "`path` or name of the Terraform CLI")
+	counts := flag.String("n", "10,100,1000", "comma-separated product `counts`")
+	latencies := flag.String("latency", "0s,100ms", "comma-separated sandbox `latencies`")
+	batching := flag.String("batching", "on,off", "comma-separated batching `modes`: on, off, on/<max_wait> such as on/150ms, or default (no batching block)")
+	parallelism := flag.String("parallelism", "0", "comma-separated terraform -parallelism `values`; 0 leaves Terraform's default")
+	begin, end := markers("")
+	out := flag.String("out", "", "markdown `file` whose text between the lines "+begin+" and "+end+" is replaced by the results")
+	section := flag.String("section", "", "`name` of the results block in the -out file: its markers are <!-- bench:<name>:begin --> and <!-- bench:<name>:end -->")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return options{}, fmt.Errorf("unexpected arguments: %s", strings.Join(flag.Args(), " "))
+	}
+
+	opts := options{out: *out, section: *section}
+	var err error
+	if *provider == "" {
+		return opts, fmt.Errorf("-provider is required")
+	}
+	if opts.provider, err = filepath.Abs(*provider); err != nil {
+		return opts, fmt.Errorf("-provider: %w", err)
+	}
+	if info, err := os.Stat(opts.provider); err != nil {
+		return opts, fmt.Errorf("-provider: %w", err)
+	} else if info.IsDir() || info.Mode()&0o111 == 0 {
+		return opts, fmt.Errorf("-provider: %s is not an executable file", opts.provider)
+	}
+	if opts.terraform, err = exec.LookPath(*terraform); err != nil {
+		return opts, fmt.Errorf("-terraform: %w", err)
+	}
+	// The commands run in a work dir: a relative path would not resolve.
+	if opts.terraform, err = filepath.Abs(opts.terraform); err != nil {
+		return opts, fmt.Errorf("-terraform: %w", err)
+	}
+	if opts.counts, err = parseList("-n", *counts, func(s string) (int, error) {
+		n, err := strconv.Atoi(s)
+		if err == nil && n < 1 {
+			err = fmt.Errorf("%d is not a positive count", n)
+		}
+		return n, err
+	}); err != nil {
+		return opts, err
+	}
+	if opts.latencies, err = parseList("-latency", *latencies, func(s string) (time.Duration, error) {
+		d, err := time.ParseDuration(s)
+		if err == nil && d < 0 {
+			err = fmt.Errorf("%s is negative", d)
+		}
+		return d, err
+	}); err != nil {
+		return opts, err
+	}
+	if opts.batching, err = parseList("-batching", *batching, func(s string) (string, error) {
+		mode, maxWait, withWait := strings.Cut(s, maxWaitSeparator)
+		if withWait {
+			if d, err := time.ParseDuration(maxWait); mode != batchingOn || err != nil || d < 0 {
+				return "", fmt.Errorf("%q is not on/<max_wait> with a duration such as 150ms", s)
+			}
+		} else if !slices.Contains([]string{batchingOn, batchingOff, batchingDefault}, s) {
+			return "", fmt.Errorf("%q is none of on, off, on/<max_wait>, default", s)
+		}
+		return s, nil
+	}); err != nil {
+		return opts, err
+	}
+	if opts.parallelism, err = parseList("-parallelism", *parallelism, func(s string) (int, error) {
+		n, err := strconv.Atoi(s)
+		if err == nil && n < 0 {
+			err = fmt.Errorf("%d is negative", n)
+		}
+		return n, err
+	}); err != nil {
+		return opts, err
+	}
+	if opts.self, err = os.Executable(); err != nil {
+		return opts, fmt.Errorf("finding this binary, which wraps the provider: %w", err)
+	}
+	return opts, nil
+}
+
+// parseList parses a comma-separated flag value.
+func parseList[T any](name, value string, parse func(string) (T, error)) ([]T, error) {
+	var list []T
+	for _, s := range strings.Split(value, ",") {
+		v, err := parse(strings.TrimSpace(s))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		list = append(list, v)
+	}
+	return list, nil
+}
+
+func run(opts options) error {
+	// Check -out before the run, which can take long, rather than after.
+	if opts.out != "" {
+		doc, err := os.ReadFile(opts.out)
+		if err != nil {
+			return fmt.Errorf("-out: %w", err)
+		}
+		if _, err := splice(string(doc), opts.section, ""); err != nil {
+			return fmt.Errorf("-out %s: %w", opts.out, err)
+		}
+	}
+	version, err := terraformVersion(opts.terraform)
+	if err != nil {
+		return err
+	}
+	// An interrupt stops the running terraform command; the case then fails
+	// and cleans up after itself.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// Related rows sit side by side: for each N, each latency, each
+	// parallelism, each mode.
+	var cases []benchCase
+	for _, n := range opts.counts {
+		for _, latency := range opts.latencies {
+			for _, parallelism := range opts.parallelism {
+				for _, batching := range opts.batching {
+					cases = append(cases, benchCase{n: n, latency: latency, batching: batching, parallelism: parallelism})
+				}
+			}
+		}
+	}
+	var results []caseResult
+	for i, c := range cases {
+		fmt.Fprintf(os.Stderr, "[%d/%d] %s\n", i+1, len(cases), c)
+		res, err := runCase(ctx, opts.tools, c, os.Stderr)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c, err)
+		}
+		results = append(results, res)
+	}
+
+	block := report(version, results)
+	fmt.Print(block)
+	if opts.out != "" {
+		return writeOut(opts.out, opts.section, block)
+	}
+	return nil
+}
+
+// terraformVersion is the first line of terraform version.
+func terraformVersion(terraform string) (string, error) {
+	cmd := exec.Command(terraform, "version")
+	cmd.Env = terraformEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("terraform version: %w", err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSpace(first), nil
+}
+
+// report is the results block: the setup, the table, how to reproduce it.
+func report(terraformVersion string, results []caseResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, %s/%s, %d CPUs, %s.\n\n",
+		terraformVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.DateOnly))
+	b.WriteString("| N | latency | batching | parallelism | apply requests | apply bulk requests | apply time | plan requests | plan time | destroy requests | destroy time | peak provider RSS |\n")
+	b.WriteString("|--:|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, r := range results {
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %d | %d | %s | %d | %s | %d | %s | %s |\n",
+			r.n, r.latency, r.batchingSetting(), r.parallelismSetting(),
+			r.apply.requests, r.apply.bulkRequests, formatSeconds(r.apply.wall),
+			r.plan.requests, formatSeconds(r.plan.wall),
+			r.destroy.requests, formatSeconds(r.destroy.wall),
+			formatRSS(r.peakRSSKiB()))
+	}
+	b.WriteString("\nReproduce with `make bench`.\n")
+	return b.String()
+}
+
+func formatSeconds(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+func formatRSS(kib int64) string { return fmt.Sprintf("%.0f MiB", float64(kib)/1024) }
+
+// writeOut replaces the results block in the markdown file at path.
+func writeOut(path, section, block string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("-out: %w", err)
+	}
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("-out: %w", err)
+	}
+	updated, err := splice(string(doc), section, block)
+	if err != nil {
+		return fmt.Errorf("-out %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, []byte(updated), info.Mode().Perm()); err != nil {
+		return fmt.Errorf("-out: %w", err)
+	}
+	return nil
+}
+
+// splice replaces the lines between the marker lines of section in doc with
+// block, keeping the markers.
+func splice(doc, section, block string) (string, error) {
+	beginMarker, endMarker := markers(section)
+	lines := strings.SplitAfter(doc, "\n")
+	begin := slices.IndexFunc(lines, func(l string) bool { return strings.TrimSpace(l) == beginMarker })
+	if begin < 0 {
+		return "", fmt.Errorf("no line %s", beginMarker)
+	}
+	end := slices.IndexFunc(lines[begin+1:], func(l string) bool { return strings.TrimSpace(l) == endMarker })
+	if end < 0 {
+		return "", fmt.Errorf("no line %s after the line %s", endMarker, beginMarker)
+	}
+	end += begin + 1
+	return strings.Join(lines[:begin+1], "") + block + strings.Join(lines[end:], ""), nil
+}

@@ -163,6 +163,9 @@ func (b *Batcher[K, I, R]) leave(p *pending[K, I, R], c *call[I, R]) {
 				break
 			}
 		}
+		if b.id != nil {
+			delete(p.ids, b.id(c.item))
+		}
 		return
 	}
 	if p.waiting--; p.waiting == 0 {

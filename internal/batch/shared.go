@@ -40,12 +40,7 @@ func (s *Shared[K, V]) Get(ctx context.Context, key K) (V, error) {
 		s.mu.Unlock()
 
 		if !fetched {
-			e.v, e.err = s.fetch(ctx, key)
-			if e.err != nil {
-				s.drop(key, e)
-			}
-			close(e.done)
-			return e.v, e.err
+			return s.fill(ctx, key, e)
 		}
 		select {
 		case <-e.done:
@@ -60,6 +55,21 @@ func (s *Shared[K, V]) Get(ctx context.Context, key K) (V, error) {
 		}
 		return e.v, e.err
 	}
+}
+
+// fill runs the fetch for e. Whatever happens, even a panic, the callers
+// waiting on e are released, and a value that was not fetched is not kept.
+func (s *Shared[K, V]) fill(ctx context.Context, key K, e *entry[V]) (V, error) {
+	ok := false
+	defer func() {
+		if !ok {
+			s.drop(key, e)
+		}
+		close(e.done)
+	}()
+	e.v, e.err = s.fetch(ctx, key)
+	ok = e.err == nil
+	return e.v, e.err
 }
 
 // Invalidate forgets the value for key: the next Get fetches it again. Call it

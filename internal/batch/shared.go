@@ -16,6 +16,9 @@ type Shared[K comparable, V any] struct {
 	entries map[K]*entry[V]
 }
 
+// errFetchAborted is what waiters get from a fetch that panicked.
+var errFetchAborted = errors.New("batch: the shared fetch did not complete")
+
 type entry[V any] struct {
 	done chan struct{}
 	v    V
@@ -63,6 +66,9 @@ func (s *Shared[K, V]) fill(ctx context.Context, key K, e *entry[V]) (V, error) 
 	ok := false
 	defer func() {
 		if !ok {
+			if e.err == nil {
+				e.err = errFetchAborted
+			}
 			s.drop(key, e)
 		}
 		close(e.done)

@@ -60,6 +60,28 @@ func held(gate <-chan struct{}, err error) func(ctx context.Context, n int32) (i
 	}
 }
 
+// heldFetch starts a Get of "k" whose fetch is held until gate is closed,
+// and then answers err, or 1 when err is nil; later fetches answer their
+// number at once. It returns once that fetch has started.
+func heldFetch(t *testing.T, err error) (gate chan struct{}, f *fakeFetch, s *batch.Shared[string, int32], leader *async[int32]) {
+	t.Helper()
+	gate = make(chan struct{})
+	f = newFakeFetch(held(gate, err))
+	s = batch.NewShared(f.fetch)
+	leader = startGet(t, t.Context(), s, "k")
+	f.next(t)
+	return gate, f, s, leader
+}
+
+// joinGet starts a Get of key and returns once it waits for the fetch in
+// flight.
+func joinGet(t *testing.T, s *batch.Shared[string, int32], key string) *async[int32] {
+	t.Helper()
+	a := startGet(t, t.Context(), s, key)
+	a.waitJoined(t)
+	return a
+}
+
 // startGet calls s.Get(ctx, key) in a new goroutine.
 func startGet(t *testing.T, parent context.Context, s *batch.Shared[string, int32], key string) *async[int32] {
 	return start(t, parent, func(ctx context.Context) (int32, error) { return s.Get(ctx, key) })
@@ -141,15 +163,8 @@ func TestSharedInvalidate(t *testing.T) {
 	})
 
 	t.Run("fetch in flight still answers its callers", func(t *testing.T) {
-		gate := make(chan struct{})
-		f := newFakeFetch(held(gate, nil))
-		s := batch.NewShared(f.fetch)
-		ctx := t.Context()
-
-		leader := startGet(t, ctx, s, "k")
-		f.next(t)
-		waiter := startGet(t, ctx, s, "k")
-		waiter.waitJoined(t)
+		gate, f, s, leader := heldFetch(t, nil)
+		waiter := joinGet(t, s, "k")
 
 		s.Invalidate("k")
 		// A Get after Invalidate does not wait for the old fetch, which is
@@ -167,12 +182,7 @@ func TestSharedInvalidate(t *testing.T) {
 
 	t.Run("fetch in flight that fails keeps the new value", func(t *testing.T) {
 		errFetch := errors.New("fetch failed")
-		gate := make(chan struct{})
-		f := newFakeFetch(held(gate, errFetch))
-		s := batch.NewShared(f.fetch)
-
-		old := startGet(t, t.Context(), s, "k")
-		f.next(t)
+		gate, f, s, old := heldFetch(t, errFetch)
 		s.Invalidate("k")
 		wantGet(t, s, "k", 2)
 
@@ -189,15 +199,8 @@ func TestSharedInvalidate(t *testing.T) {
 
 func TestSharedFailedFetchIsNotKept(t *testing.T) {
 	errFetch := errors.New("fetch failed")
-	gate := make(chan struct{})
-	f := newFakeFetch(held(gate, errFetch))
-	s := batch.NewShared(f.fetch)
-	ctx := t.Context()
-
-	leader := startGet(t, ctx, s, "k")
-	f.next(t)
-	waiter := startGet(t, ctx, s, "k")
-	waiter.waitJoined(t)
+	gate, f, s, leader := heldFetch(t, errFetch)
+	waiter := joinGet(t, s, "k")
 	close(gate)
 
 	// The error reaches the callers of that fetch; the waiter, whose ctx

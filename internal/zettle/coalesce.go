@@ -129,23 +129,27 @@ func (c *Client) sendMoves(ctx context.Context, location string, perProduct [][]
 }
 
 func (c *Client) sendLowStockSets(ctx context.Context, location string, settings []LowStock) ([]struct{}, error) {
-	var err error
-	if len(settings) == 1 {
-		err = c.SetLowStock(ctx, location, settings[0])
-	} else {
-		err = c.SetLowStocks(ctx, location, settings)
-	}
-	return make([]struct{}, len(settings)), err
+	return oneOrMany(settings,
+		func(s LowStock) error { return c.SetLowStock(ctx, location, s) },
+		func(all []LowStock) error { return c.SetLowStocks(ctx, location, all) })
 }
 
 func (c *Client) sendLowStockDeletes(ctx context.Context, location string, variants []VariantRef) ([]struct{}, error) {
+	return oneOrMany(variants,
+		func(v VariantRef) error { return c.DeleteLowStock(ctx, location, v) },
+		func(all []VariantRef) error { return c.DeleteLowStocks(ctx, location, all) })
+}
+
+// oneOrMany sends a lone item through the single endpoint, as a client
+// without batching would, and several through the bulk one.
+func oneOrMany[T any](items []T, one func(T) error, many func([]T) error) ([]struct{}, error) {
 	var err error
-	if len(variants) == 1 {
-		err = c.DeleteLowStock(ctx, location, variants[0])
+	if len(items) == 1 {
+		err = one(items[0])
 	} else {
-		err = c.DeleteLowStocks(ctx, location, variants)
+		err = many(items)
 	}
-	return make([]struct{}, len(variants)), err
+	return make([]struct{}, len(items)), err
 }
 
 // inventorySnapshot is one location-wide balance lookup, indexed.

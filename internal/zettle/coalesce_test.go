@@ -31,6 +31,18 @@ func batchOf(n int) zettle.Batching {
 	return zettle.Batching{Enabled: true, MaxWait: time.Hour, MaxSize: n}
 }
 
+// oneVariantRequests adds n products of one variant each, and asks for each
+// variant to start at target.
+func oneVariantRequests(org *sandbox.Org, n int, target zettle.Quantity) []zettle.TrackingRequest {
+	var reqs []zettle.TrackingRequest
+	for range n {
+		product, v := org.AddProduct(1)
+		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+			InitialBalances: map[string]zettle.Quantity{v[0]: target}})
+	}
+	return reqs
+}
+
 // startAll starts tracking every request at the same time and returns each
 // one's outcome, in order.
 func startAll(c *zettle.Client, reqs []zettle.TrackingRequest) ([]zettle.TrackedProduct, []error) {
@@ -115,16 +127,15 @@ func firstWithTarget(req zettle.TrackingRequest, target zettle.Quantity) string 
 func TestBatchedStartsCorrectSavedLevelsInOneMovement(t *testing.T) {
 	const n = 4
 	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
-	var reqs []zettle.TrackingRequest
-	for range n {
-		product, v := org.AddProduct(1)
-		org.SetTracking(product, true)
-		if err := org.Restock(product, v[0], 7); err != nil {
-			t.Fatal(err)
+	reqs := oneVariantRequests(org, n, 3)
+	for _, req := range reqs {
+		for v := range req.InitialBalances {
+			org.SetTracking(req.ProductUUID, true)
+			if err := org.Restock(req.ProductUUID, v, 7); err != nil {
+				t.Fatal(err)
+			}
+			org.SetTracking(req.ProductUUID, false)
 		}
-		org.SetTracking(product, false)
-		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
-			InitialBalances: map[string]zettle.Quantity{v[0]: 3}})
 	}
 	_, errs := startAll(c, reqs)
 	for i, req := range reqs {
@@ -147,16 +158,9 @@ func TestBatchedStartsCorrectSavedLevelsInOneMovement(t *testing.T) {
 func TestBatchedStartRefusedForOneProductSucceedsForTheOthers(t *testing.T) {
 	const n = 5
 	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
-	store := org.Location(sandbox.Store)
 	unknown := "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009"
-	var reqs []zettle.TrackingRequest
-	for i := range n {
-		product, v := org.AddProduct(1)
-		if i == 2 {
-			product = unknown
-		}
-		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: store, InitialBalances: map[string]zettle.Quantity{v[0]: 4}})
-	}
+	reqs := oneVariantRequests(org, n, 4)
+	reqs[2].ProductUUID = unknown
 	_, errs := startAll(c, reqs)
 
 	for i, req := range reqs {
@@ -198,11 +202,7 @@ func TestBatchedStartIsNotResentAfterAFailureThatMayHaveApplied(t *testing.T) {
 			const n = 3
 			c, sb, org := newBatchingSandboxClient(t, batchOf(n))
 			sb.InjectFault(fault)
-			var reqs []zettle.TrackingRequest
-			for range n {
-				product, v := org.AddProduct(1)
-				reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 5}})
-			}
+			reqs := oneVariantRequests(org, n, 5)
 			_, errs := startAll(c, reqs)
 			for i, err := range errs {
 				if err == nil {
@@ -372,11 +372,7 @@ func TestBatchedLowStockWritesShareOneRequest(t *testing.T) {
 func TestUnbatchedClientSendsOneRequestPerCall(t *testing.T) {
 	const n = 5
 	c, sb, org := newSandboxClient(t)
-	var reqs []zettle.TrackingRequest
-	for range n {
-		product, v := org.AddProduct(1)
-		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 1}})
-	}
+	reqs := oneVariantRequests(org, n, 1)
 	_, errs := startAll(c, reqs)
 	for _, err := range errs {
 		if err != nil {

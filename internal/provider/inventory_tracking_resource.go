@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,18 +35,19 @@ type inventoryTrackingResource struct {
 }
 
 type inventoryTrackingModel struct {
-	ID              types.String `tfsdk:"id"`
-	ProductUUID     types.String `tfsdk:"product_uuid"`
-	LocationUUID    types.String `tfsdk:"location_uuid"`
-	InitialBalances types.Map    `tfsdk:"initial_balances"`
-	Balances        types.Map    `tfsdk:"balances"`
+	ID              types.String   `tfsdk:"id"`
+	ProductUUID     types.String   `tfsdk:"product_uuid"`
+	LocationUUID    types.String   `tfsdk:"location_uuid"`
+	InitialBalances types.Map      `tfsdk:"initial_balances"`
+	Balances        types.Map      `tfsdk:"balances"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *inventoryTrackingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_inventory_tracking"
 }
 
-func (r *inventoryTrackingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Tracks the inventory of one product (all its variants) at the organization's STORE location. " +
 			"Creating the resource starts tracking, optionally bringing variants to initial balances; destroying it stops tracking. " +
@@ -93,6 +96,7 @@ func (r *inventoryTrackingResource) Schema(_ context.Context, _ resource.SchemaR
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false)},
 	}
 }
 
@@ -120,6 +124,8 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 	resp.Diagnostics.Append(diags...)
 	var targets map[string]float64
 	resp.Diagnostics.Append(plan.InitialBalances.ElementsAs(ctx, &targets, false)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -127,14 +133,26 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 	tracked, err := client.StartTracking(ctx, zettle.TrackingRequest{
 		ProductUUID: product, LocationUUID: location, InitialBalances: toQuantities(targets),
 	})
-	if err != nil {
+	plan.ID = types.StringValue(product)
+	plan.LocationUUID = types.StringValue(location)
+	var incomplete *zettle.IncompleteStartError
+	switch {
+	case errors.As(err, &incomplete):
+		// Saved, so that Terraform knows of the tracking that may have
+		// started: a resource saved with an error is tainted, and the next
+		// apply replaces it.
+		plan.Balances = types.MapValueMust(types.Float64Type, nil)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.AddError(fmt.Sprintf("Tracking of product %s may have started without reaching initial_balances", product),
+			err.Error()+"\n\nThe resource is saved as tainted. Run apply again: it stops tracking and starts it again, bringing each listed variant "+
+				"exactly to its initial balance. If tracking did not start, the next refresh drops the resource and apply creates it.")
+		return
+	case err != nil:
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not start tracking product %s", product), err.Error())
 		return
 	}
 	tflog.Info(ctx, "Started tracking", map[string]any{"product_uuid": product, "balances": tracked.Balances})
 
-	plan.ID = types.StringValue(product)
-	plan.LocationUUID = types.StringValue(location)
 	plan.Balances, diags = balancesValue(tracked.Balances)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -147,6 +165,11 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	product := state.ProductUUID.ValueString()
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	inv, err := client.ProductInventory(ctx, product)
 	if err != nil {
@@ -192,6 +215,11 @@ func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	product := state.ProductUUID.ValueString()
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if err := client.StopTracking(ctx, product); err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not stop tracking product %s", product), err.Error())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,12 +32,13 @@ type lowStockResource struct {
 }
 
 type lowStockModel struct {
-	ID            types.String  `tfsdk:"id"`
-	ProductUUID   types.String  `tfsdk:"product_uuid"`
-	VariantUUID   types.String  `tfsdk:"variant_uuid"`
-	LocationUUID  types.String  `tfsdk:"location_uuid"`
-	LowStockLevel types.Float64 `tfsdk:"low_stock_level"`
-	LowStockAlert types.Bool    `tfsdk:"low_stock_alert"`
+	ID            types.String   `tfsdk:"id"`
+	ProductUUID   types.String   `tfsdk:"product_uuid"`
+	VariantUUID   types.String   `tfsdk:"variant_uuid"`
+	LocationUUID  types.String   `tfsdk:"location_uuid"`
+	LowStockLevel types.Float64  `tfsdk:"low_stock_level"`
+	LowStockAlert types.Bool     `tfsdk:"low_stock_alert"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (m lowStockModel) setting() zettle.LowStock {
@@ -61,7 +63,7 @@ func (r *lowStockResource) Metadata(_ context.Context, req resource.MetadataRequ
 	resp.TypeName = req.ProviderTypeName + "_inventory_low_stock"
 }
 
-func (r *lowStockResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *lowStockResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The custom low-stock level and alert of one product variant at one location. " +
@@ -104,6 +106,7 @@ func (r *lowStockResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Default:             booldefault.StaticBool(false),
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 	}
 }
 
@@ -123,6 +126,8 @@ func (r *lowStockResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	location, diags := resourceLocation(ctx, r.data, plan.LocationUUID)
 	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -136,7 +141,12 @@ func (r *lowStockResource) Create(ctx context.Context, req resource.CreateReques
 func (r *lowStockResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan lowStockModel
 	client := load(ctx, r.data, req.Plan, &plan, &resp.Diagnostics)
-	if client != nil && setLowStock(ctx, client, plan, &resp.Diagnostics) {
+	if client == nil {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !resp.Diagnostics.HasError() && setLowStock(ctx, client, plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
@@ -158,6 +168,11 @@ func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	v := state.variant()
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	found, exists, err := client.VariantLowStock(ctx, state.LocationUUID.ValueString(), v)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the low stock levels of product %s", v.ProductUUID), err.Error())
@@ -186,6 +201,11 @@ func (r *lowStockResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	v := state.variant()
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if err := client.ResetLowStock(ctx, state.LocationUUID.ValueString(), v); err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the low stock level of variant %s of product %s", v.VariantUUID, v.ProductUUID), err.Error())
 	}

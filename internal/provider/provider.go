@@ -6,7 +6,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -39,13 +41,15 @@ type zettleProvider struct {
 }
 
 type providerModel struct {
-	AccessToken  types.String `tfsdk:"access_token"`
-	APIKey       types.String `tfsdk:"api_key"`
-	ClientID     types.String `tfsdk:"client_id"`
-	OAuthURL     types.String `tfsdk:"oauth_url"`
-	LocationUUID types.String `tfsdk:"location_uuid"`
-	InventoryURL types.String `tfsdk:"inventory_url"`
-	Batching     types.Object `tfsdk:"batching"`
+	AccessToken    types.String `tfsdk:"access_token"`
+	APIKey         types.String `tfsdk:"api_key"`
+	ClientID       types.String `tfsdk:"client_id"`
+	OAuthURL       types.String `tfsdk:"oauth_url"`
+	LocationUUID   types.String `tfsdk:"location_uuid"`
+	InventoryURL   types.String `tfsdk:"inventory_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	Batching       types.Object `tfsdk:"batching"`
 }
 
 func (p *zettleProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -95,6 +99,20 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"` environment variable, then to `" + zettle.DefaultInventoryURL + "`. Point it at the sandbox to try the provider without a Zettle account.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request that failed for a passing reason is tried again. Defaults to `%d`. "+
+					"A 429 waits as long as its `Retry-After` asks (at most 5 minutes); 5xx answers and dropped connections wait a jittered, "+
+					"exponentially growing time between %s and %s. Requests that move stock are never repeated after a 5xx or a lost answer: "+
+					"the provider reads the balances again and moves only what is missing.", zettle.DefaultMaxRetries, zettle.DefaultRetryWaitMin, zettle.DefaultRetryWaitMax),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may take, as a duration such as `\"30s\"`. Defaults to `\"%s\"`. "+
+					"The resources' `timeouts` bound whole operations, retries included.", zettle.DefaultRequestTimeout),
+				Optional:   true,
+				Validators: []validator.String{durationValidator{min: time.Second, max: 10 * time.Minute}},
 			},
 		},
 		Blocks: map[string]schema.Block{"batching": batchingBlock()},
@@ -172,13 +190,14 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
+	retries := retrySettings(cfg)
 	logger := newMaskedLogger(token, apiKey)
 	userAgent := fmt.Sprintf("terraform-provider-zettle/%s (+https://registry.terraform.io/providers/zettle-community/zettle) Terraform/%s", p.version, req.TerraformVersion)
 	var tokens zettle.TokenSource = zettle.StaticToken(token)
 	clientID := *settings["client_id"]
 	if apiKey != "" {
 		exchange, err := zettle.NewAPIKeyTokens(zettle.APIKeyConfig{
-			OAuthURL: *settings["oauth_url"], APIKey: apiKey, ClientID: clientID, UserAgent: userAgent, Logger: logger,
+			OAuthURL: *settings["oauth_url"], APIKey: apiKey, ClientID: clientID, UserAgent: userAgent, Logger: logger, Retries: retries,
 		})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(pathOf("api_key"), "Unusable Zettle API key",
@@ -195,7 +214,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, logger.secrets...)
 	client, err := zettle.New(zettle.Config{
-		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching,
+		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Zettle client", err.Error())
@@ -204,8 +223,27 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{
 		"inventory_url": baseURL, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
 		"batching": batching.Enabled, "batch_max_wait": batching.MaxWait.String(), "batch_max_size": batching.MaxSize,
+		"max_retries": retries.MaxRetries, "request_timeout": retries.RequestTimeout.String(),
 	})
 	data.client = client
+}
+
+// maxRetriesLimit bounds max_retries: past it, a failing API is better
+// reported than waited for.
+const maxRetriesLimit = 10
+
+// retrySettings reads max_retries and request_timeout; what is left out, or
+// not known yet, takes the default.
+func retrySettings(cfg providerModel) zettle.Retries {
+	retries := zettle.DefaultRetries
+	if known(cfg.MaxRetries) {
+		retries.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if known(cfg.RequestTimeout) {
+		// Checked by the attribute's validator at plan time.
+		retries.RequestTimeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString())
+	}
+	return retries
 }
 
 // fromConfigOrEnv returns the attribute's value, or the environment variable

@@ -201,10 +201,12 @@ provider "zettle" {
 	})
 }
 
+// A destroy that fails, retries spent, keeps the resource in state; a later
+// destroy works.
 func TestAccInventoryTracking_failedDestroyKeepsState(t *testing.T) {
 	e := newTestEnv(t)
 	product, _ := e.org.AddProduct(1)
-	config := trackingConfig(e, product, "")
+	config := e.providerBlockWith("  max_retries = 1\n") + resourceBlock("test", product, "")
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
@@ -213,11 +215,28 @@ func TestAccInventoryTracking_failedDestroyKeepsState(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					e.sb.InjectFault(sandbox.Fault{Method: http.MethodDelete, Route: "/organizations/{org}/inventory/products/{product}", Status: http.StatusInternalServerError})
+					e.sb.InjectFault(sandbox.Fault{Method: http.MethodDelete, Route: "/organizations/{org}/inventory/products/{product}", Status: http.StatusInternalServerError, Times: 2})
+					e.sb.ResetRequests()
 				},
 				Config:      config,
 				Destroy:     true,
 				ExpectError: errorPattern("Could not stop tracking product "+product, "stop tracking: HTTP 500 Internal Server Error"),
+			},
+			{
+				// It was tried twice (max_retries = 1), and is still in
+				// state: the plan has nothing to do.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+						sandboxPlanCheck(func() error {
+							if n := e.sb.RequestCount(routeStopTracking); n != 2 {
+								return fmt.Errorf("%d attempts to stop tracking, want 2", n)
+							}
+							return nil
+						}),
+					},
+				},
 			},
 			{
 				// The resource is still in state: the plan has nothing to do.

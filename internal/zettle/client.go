@@ -14,7 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultInventoryURL is the production Inventory API.
@@ -53,8 +54,12 @@ type Config struct {
 	// ApplicationID, when set, is sent as X-iZettle-Application-Id to
 	// attribute usage to an app (its OAuth client ID).
 	ApplicationID string
-	HTTPClient    *http.Client
-	Logger        Logger
+	// HTTPClient, when set, makes each attempt of a request.
+	HTTPClient *http.Client
+	Logger     Logger
+	// Retries says how failed requests are tried again; its zero value
+	// tries each once.
+	Retries Retries
 	// Batching coalesces concurrent calls; its zero value sends every call
 	// as its own request.
 	Batching Batching
@@ -66,7 +71,7 @@ type Client struct {
 	tokens    TokenSource
 	userAgent string
 	appID     string
-	http      *http.Client
+	http      *retryablehttp.Client
 	log       Logger
 
 	locMu     sync.Mutex
@@ -84,7 +89,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Tokens == nil {
 		return nil, errors.New("zettle: no access token source configured")
 	}
-	c := &Client{baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID, http: httpClientOrDefault(cfg.HTTPClient), log: cfg.Logger}
+	c := &Client{
+		baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
+		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
+	}
 	c.batch = newCoalescer(c, cfg.Batching)
 	return c, nil
 }
@@ -95,13 +103,6 @@ func baseURLOr(raw, fallback string) (*url.URL, error) {
 		raw = fallback
 	}
 	return ParseBaseURL(raw)
-}
-
-func httpClientOrDefault(hc *http.Client) *http.Client {
-	if hc == nil {
-		return &http.Client{Timeout: 60 * time.Second}
-	}
-	return hc
 }
 
 // ParseBaseURL checks that raw is an absolute http(s) URL with a host and no
@@ -132,7 +133,11 @@ type APIError struct {
 	StatusCode int
 	// Message is the API's own message, or a description of the failure.
 	Message string
+	// Err is why no answer came, when none did.
+	Err error
 }
+
+func (e *APIError) Unwrap() error { return e.Err }
 
 func (e *APIError) Error() string {
 	if e.StatusCode == 0 {
@@ -150,50 +155,85 @@ func StatusOf(err error) int {
 	return 0
 }
 
-// call sends one request. in, when non-nil, is sent as JSON; out, when
-// non-nil, receives the decoded answer. A 401 from a token source that can
-// renew its tokens is retried once with a new token: the API refused the
-// request before acting on it.
-func (c *Client) call(ctx context.Context, op, method, path string, query url.Values, in, out any) error {
+// request is one call of the API.
+type request struct {
+	// op names the operation in errors and logs, e.g. "start tracking".
+	op     string
+	method string
+	path   string
+	query  url.Values
+	// body, when non-nil, is sent as JSON.
+	body any
+	// write marks an operation that needs the WRITE:PRODUCT scope; the
+	// others need READ:PRODUCT.
+	write bool
+	// movesStock marks a request that is never repeated blindly: after a
+	// lost answer or a 5xx it may have moved stock already.
+	movesStock bool
+}
+
+// scope is the OAuth scope r needs.
+func (r request) scope() string {
+	if r.write {
+		return ScopeWrite
+	}
+	return ScopeRead
+}
+
+// OAuth scopes of the Inventory API.
+const (
+	ScopeRead  = "READ:PRODUCT"
+	ScopeWrite = "WRITE:PRODUCT"
+)
+
+// call sends r; out, when non-nil, receives the decoded answer. Passing
+// failures are retried underneath as Retries allows. A 401 from a token
+// source that can renew its tokens is sent once more with a new token: the
+// API refused the request before acting on it.
+func (c *Client) call(ctx context.Context, r request, out any) error {
 	u := *c.baseURL
-	u.Path += path
-	u.RawQuery = query.Encode()
+	u.Path += r.path
+	u.RawQuery = r.query.Encode()
 
 	var body []byte
-	if in != nil {
+	if r.body != nil {
 		var err error
-		if body, err = json.Marshal(in); err != nil {
-			return fmt.Errorf("%s: encoding request: %w", op, err)
+		if body, err = json.Marshal(r.body); err != nil {
+			return fmt.Errorf("%s: encoding request: %w", r.op, err)
 		}
 	}
-	status, respBody, err := c.send(ctx, op, method, u.String(), body)
+	ctx = withCallInfo(ctx, callInfo{op: r.op, movesStock: r.movesStock})
+	status, respBody, err := c.send(ctx, r.op, r.method, u.String(), body)
 	if _, renewable := c.tokens.(invalidator); renewable && status == http.StatusUnauthorized {
-		c.logf(ctx, "Zettle API refused the access token; renewing it", map[string]any{"operation": op})
-		status, respBody, err = c.send(ctx, op, method, u.String(), body)
+		c.logf(ctx, "Zettle API refused the access token; renewing it", map[string]any{"operation": r.op})
+		status, respBody, err = c.send(ctx, r.op, r.method, u.String(), body)
 	}
 	if err != nil {
 		return err
 	}
 	if status < 200 || status > 299 {
 		msg := errorMessage(respBody)
-		if status == http.StatusUnauthorized {
+		switch status {
+		case http.StatusUnauthorized:
 			msg = "the access token was rejected or has expired: " + msg
+		case http.StatusForbidden:
+			msg = fmt.Sprintf("the access token lacks the %s scope, or access to the organization: %s", r.scope(), msg)
 		}
-		return &APIError{Operation: op, StatusCode: status, Message: msg}
+		return &APIError{Operation: r.op, StatusCode: status, Message: msg}
 	}
 	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(respBody, out); err != nil {
-		return fmt.Errorf("%s: decoding the answer (HTTP %d): %w", op, status, err)
+		return fmt.Errorf("%s: decoding the answer (HTTP %d): %w", r.op, status, err)
 	}
 	return nil
 }
 
-// send makes one attempt and returns the answer's status and body. A 401
-// invalidates the token it carried.
+// send makes one request, retried as the client's Retries allow, and returns
+// the answer's status and body. A 401 invalidates the token it carried.
 func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byte) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, bytes.NewReader(body))
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -227,10 +267,10 @@ func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byt
 
 // roundTrip sends req and reads the whole answer. A request that got no
 // answer, or a partial one, is an APIError naming op.
-func roundTrip(hc *http.Client, req *http.Request, op string) (int, []byte, error) {
+func roundTrip(hc *retryablehttp.Client, req *retryablehttp.Request, op string) (int, []byte, error) {
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, nil, &APIError{Operation: op, Message: err.Error()}
+		return 0, nil, &APIError{Operation: op, Message: err.Error(), Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

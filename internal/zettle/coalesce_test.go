@@ -56,10 +56,10 @@ func startAll(c *zettle.Client, reqs []zettle.TrackingRequest) ([]zettle.Tracked
 	return results, errs
 }
 
-// bulkProducts lists the products of each bulk request the sandbox saw.
-func bulkProducts(t *testing.T, sb *sandbox.Server) [][]string {
+// bulkBodies decodes the bulk requests the sandbox saw.
+func bulkBodies(t *testing.T, sb *sandbox.Server) []zettle.BulkRequest {
 	t.Helper()
-	var out [][]string
+	var out []zettle.BulkRequest
 	for _, r := range sb.Requests() {
 		if r.Route != routeBulk {
 			continue
@@ -68,6 +68,16 @@ func bulkProducts(t *testing.T, sb *sandbox.Server) [][]string {
 		if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
 			t.Fatal(err)
 		}
+		out = append(out, body)
+	}
+	return out
+}
+
+// bulkProducts lists the products of each bulk request the sandbox saw.
+func bulkProducts(t *testing.T, sb *sandbox.Server) [][]string {
+	t.Helper()
+	var out [][]string
+	for _, body := range bulkBodies(t, sb) {
 		var products []string
 		for _, pc := range body.ProductChanges {
 			products = append(products, pc.ProductUUID)
@@ -190,41 +200,82 @@ func TestBatchedStartRefusedForOneProductSucceedsForTheOthers(t *testing.T) {
 	}
 }
 
-// After a 5xx or a lost answer the batch may have been applied: it is never
-// sent again, so no stock moves twice.
-func TestBatchedStartIsNotResentAfterAFailureThatMayHaveApplied(t *testing.T) {
-	for name, fault := range map[string]sandbox.Fault{
-		"server error":   {Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusInternalServerError},
-		"connection cut": {Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", CutAfterCommit: true},
-		"rate limited":   {Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusTooManyRequests, RetryAfter: "1"},
+// After a 5xx or a lost answer the batch may or may not have been applied.
+// It is never sent again as it was: each product starts tracking again
+// without moving stock, reads its balance, and moves what is missing, so the
+// stock lands exactly once either way.
+func TestBatchedStartReconcilesAfterAFailureThatMayHaveApplied(t *testing.T) {
+	for name, tc := range map[string]struct {
+		fault sandbox.Fault
+		// movements is how many correcting movements it takes: none when
+		// the lost request had moved the stock.
+		movements int
+	}{
+		"server error, not applied": {sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusInternalServerError}, 1},
+		"connection cut, applied":   {sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", CutAfterCommit: true}, 0},
 	} {
 		t.Run(name, func(t *testing.T) {
 			const n = 3
 			c, sb, org := newBatchingSandboxClient(t, batchOf(n))
-			sb.InjectFault(fault)
+			sb.InjectFault(tc.fault)
 			reqs := oneVariantRequests(org, n, 5)
 			_, errs := startAll(c, reqs)
 			for i, err := range errs {
-				if err == nil {
-					t.Errorf("product %d: no error", i)
+				if err != nil {
+					t.Errorf("product %d: %v", i, err)
 				}
 			}
-			if got := sb.RequestCount(routeBulk); got != 1 {
-				t.Errorf("%d bulk requests, want 1", got)
-			}
-			// A cut connection lost the answer to a request that was applied.
-			want := 0.0
-			if fault.CutAfterCommit {
-				want = 5
-			}
-			for _, req := range reqs {
-				for v := range req.InitialBalances {
-					if got := org.Balance(sandbox.Store, req.ProductUUID, v); got != want {
-						t.Errorf("balance %v, want %v", got, want)
+			expectStock(t, org, reqs)
+			moving := 0
+			for _, b := range bulkBodies(t, sb) {
+				for _, pc := range b.ProductChanges {
+					if len(pc.VariantChanges) > 0 {
+						moving++
 					}
 				}
 			}
+			if moving != n {
+				t.Errorf("%d product changes moved stock, want %d: the failed batch only", moving, n)
+			}
+			if got := sb.RequestCount(routeMove); got != tc.movements {
+				t.Errorf("%d correcting movements, want %d", got, tc.movements)
+			}
 		})
+	}
+}
+
+// A 429 refuses the request before anything happens: with no retries left,
+// the error stands and nothing moved.
+func TestBatchedStartRateLimitedChangesNothing(t *testing.T) {
+	const n = 3
+	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	sb.InjectFault(sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusTooManyRequests, RetryAfter: "1"})
+	reqs := oneVariantRequests(org, n, 5)
+	_, errs := startAll(c, reqs)
+	for i, err := range errs {
+		if zettle.StatusOf(err) != http.StatusTooManyRequests {
+			t.Errorf("product %d: error %v, want HTTP 429", i, err)
+		}
+	}
+	if got := sb.RequestCount(); got != 2 {
+		t.Errorf("%d requests, want 2 (locations, one bulk)", got)
+	}
+	for _, req := range reqs {
+		if org.IsTracked(req.ProductUUID) {
+			t.Errorf("product %s tracked", req.ProductUUID)
+		}
+	}
+}
+
+// expectStock asserts that each request's variants are at their targets.
+func expectStock(t *testing.T, org *sandbox.Org, reqs []zettle.TrackingRequest) {
+	t.Helper()
+	for _, req := range reqs {
+		for v, want := range req.InitialBalances {
+			if got := org.Balance(sandbox.Store, req.ProductUUID, v); got != float64(want) {
+				t.Errorf("product %s: balance %v, want %v", req.ProductUUID, got, want)
+			}
+		}
 	}
 }
 

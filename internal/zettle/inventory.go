@@ -9,7 +9,7 @@ import (
 // Locations lists the organization's system locations.
 func (c *Client) Locations(ctx context.Context) (Locations, error) {
 	var out Locations
-	err := c.call(ctx, "list locations", http.MethodGet, "/organizations/self/locations", nil, nil, &out)
+	err := c.call(ctx, request{op: "list locations", method: http.MethodGet, path: "/organizations/self/locations"}, &out)
 	return out, err
 }
 
@@ -17,7 +17,10 @@ func (c *Client) Locations(ctx context.Context) (Locations, error) {
 func (c *Client) Bulk(ctx context.Context, req BulkRequest) (ChangedBalances, error) {
 	defer c.inventoryChanged()
 	var out ChangedBalances
-	err := c.call(ctx, "start tracking", http.MethodPost, "/organizations/self/v2/inventory/bulk", nil, req, &out)
+	err := c.call(ctx, request{
+		op: "start tracking", method: http.MethodPost, path: "/organizations/self/v2/inventory/bulk", body: req,
+		write: true, movesStock: req.movesStock(),
+	}, &out)
 	return out, err
 }
 
@@ -27,7 +30,7 @@ func (c *Client) StartTrackingProduct(ctx context.Context, product string) (Chan
 	defer c.inventoryChanged()
 	var out ChangedBalances
 	body := map[string]string{"productUuid": product}
-	err := c.call(ctx, "start tracking", http.MethodPost, "/organizations/self/inventory", nil, body, &out)
+	err := c.call(ctx, request{op: "start tracking", method: http.MethodPost, path: "/organizations/self/inventory", body: body, write: true}, &out)
 	return out, err
 }
 
@@ -35,7 +38,7 @@ func (c *Client) StartTrackingProduct(ctx context.Context, product string) (Chan
 // service. A product that is not tracked (404) counts as done.
 func (c *Client) StopTracking(ctx context.Context, product string) error {
 	defer c.inventoryChanged()
-	err := c.call(ctx, "stop tracking", http.MethodDelete, "/organizations/self/inventory/products/"+url.PathEscape(product), nil, nil, nil)
+	err := c.call(ctx, request{op: "stop tracking", method: http.MethodDelete, path: "/organizations/self/inventory/products/" + url.PathEscape(product), write: true}, nil)
 	if StatusOf(err) == http.StatusNotFound {
 		return nil
 	}
@@ -45,7 +48,7 @@ func (c *Client) StopTracking(ctx context.Context, product string) error {
 // BalancesAtLocation looks up every tracked product's balances at a location.
 func (c *Client) BalancesAtLocation(ctx context.Context, location string) (LocationBalances, error) {
 	var out LocationBalances
-	err := c.call(ctx, "look up balances", http.MethodGet, "/organizations/self/inventory/locations/"+url.PathEscape(location), nil, nil, &out)
+	err := c.call(ctx, request{op: "look up balances", method: http.MethodGet, path: "/organizations/self/inventory/locations/" + url.PathEscape(location)}, &out)
 	return out, err
 }
 
@@ -53,7 +56,7 @@ func (c *Client) BalancesAtLocation(ctx context.Context, location string) (Locat
 // a type (STORE, SUPPLIER, SOLD or BIN).
 func (c *Client) BalancesByType(ctx context.Context, locationType string) (LocationBalances, error) {
 	var out LocationBalances
-	err := c.call(ctx, "look up balances", http.MethodGet, "/organizations/self/inventory/locations", url.Values{"type": {locationType}}, nil, &out)
+	err := c.call(ctx, request{op: "look up balances", method: http.MethodGet, path: "/organizations/self/inventory/locations", query: url.Values{"type": {locationType}}}, &out)
 	return out, err
 }
 
@@ -62,7 +65,7 @@ func (c *Client) BalancesByType(ctx context.Context, locationType string) (Locat
 func (c *Client) ProductBalances(ctx context.Context, locationType string, products []string) (LocationBalances, error) {
 	var out LocationBalances
 	body := map[string]any{"locationType": locationType, "productUuids": products}
-	err := c.call(ctx, "look up balances", http.MethodPost, "/organizations/self/inventory/products", nil, body, &out)
+	err := c.call(ctx, request{op: "look up balances", method: http.MethodPost, path: "/organizations/self/inventory/products", body: body}, &out)
 	return out, err
 }
 
@@ -71,7 +74,7 @@ func (c *Client) ProductBalances(ctx context.Context, locationType string, produ
 func (c *Client) MoveStock(ctx context.Context, req MovementRequest) (ChangedBalances, error) {
 	defer c.inventoryChanged()
 	var out ChangedBalances
-	err := c.call(ctx, "move stock", http.MethodPut, "/organizations/self/inventory", nil, req, &out)
+	err := c.call(ctx, request{op: "move stock", method: http.MethodPut, path: "/organizations/self/inventory", body: req, write: true, movesStock: true}, &out)
 	return out, err
 }
 

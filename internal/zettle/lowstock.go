@@ -57,14 +57,14 @@ func lowStockReadPath(location string) string {
 // Setting the defaults deletes the setting.
 func (c *Client) SetLowStock(ctx context.Context, location string, s LowStock) error {
 	defer c.lowStockChanged(location)
-	return c.call(ctx, "set low stock level", http.MethodPut, lowStockPath(location), nil, s, nil)
+	return c.call(ctx, request{op: "set low stock level", method: http.MethodPut, path: lowStockPath(location), body: s, write: true}, nil)
 }
 
 // SetLowStocks sets several variants' low-stock settings in one request.
 func (c *Client) SetLowStocks(ctx context.Context, location string, settings []LowStock) error {
 	defer c.lowStockChanged(location)
 	body := map[string]any{"requests": settings}
-	return c.call(ctx, "set low stock levels", http.MethodPost, lowStockPath(location), nil, body, nil)
+	return c.call(ctx, request{op: "set low stock levels", method: http.MethodPost, path: lowStockPath(location), body: body, write: true}, nil)
 }
 
 // LowStockAtLocation reads every low-stock setting at a location.
@@ -72,7 +72,7 @@ func (c *Client) LowStockAtLocation(ctx context.Context, location string) ([]Low
 	var answer struct {
 		Products []productLowStock `json:"customLowStockLevelsForProducts"`
 	}
-	if err := c.call(ctx, "read low stock levels", http.MethodGet, lowStockReadPath(location), nil, nil, &answer); err != nil {
+	if err := c.call(ctx, request{op: "read low stock levels", method: http.MethodGet, path: lowStockReadPath(location)}, &answer); err != nil {
 		return nil, err
 	}
 	var out []LowStock
@@ -86,7 +86,7 @@ func (c *Client) LowStockAtLocation(ctx context.Context, location string) ([]Low
 // Variants with the defaults are not listed.
 func (c *Client) ProductLowStock(ctx context.Context, location, product string) ([]LowStock, error) {
 	var answer productLowStock
-	err := c.call(ctx, "read low stock levels", http.MethodGet, lowStockReadPath(location)+"/products/"+url.PathEscape(product), nil, nil, &answer)
+	err := c.call(ctx, request{op: "read low stock levels", method: http.MethodGet, path: lowStockReadPath(location) + "/products/" + url.PathEscape(product)}, &answer)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (c *Client) ProductLowStock(ctx context.Context, location, product string) 
 func (c *Client) DeleteLowStock(ctx context.Context, location string, v VariantRef) error {
 	defer c.lowStockChanged(location)
 	path := lowStockPath(location) + "/products/" + url.PathEscape(v.ProductUUID) + "/variants/" + url.PathEscape(v.VariantUUID)
-	err := c.call(ctx, "delete low stock level", http.MethodDelete, path, nil, nil, nil)
+	err := c.call(ctx, request{op: "delete low stock level", method: http.MethodDelete, path: path, write: true}, nil)
 	if StatusOf(err) == http.StatusNotFound {
 		return nil
 	}
@@ -112,7 +112,7 @@ func (c *Client) DeleteLowStock(ctx context.Context, location string, v VariantR
 func (c *Client) DeleteLowStocks(ctx context.Context, location string, variants []VariantRef) error {
 	defer c.lowStockChanged(location)
 	body := map[string]any{"requests": variants}
-	return c.call(ctx, "delete low stock levels", http.MethodPost, lowStockPath(location)+"/delete", nil, body, nil)
+	return c.call(ctx, request{op: "delete low stock levels", method: http.MethodPost, path: lowStockPath(location) + "/delete", body: body, write: true}, nil)
 }
 
 // lowStockChanged forgets the shared read of a location's settings after a

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultOAuthURL is the production OAuth API.
@@ -29,10 +31,14 @@ type APIKeyConfig struct {
 	// APIKey is the merchant's API key, a JWT.
 	APIKey string
 	// ClientID is the key's client ID; read from the key's payload when empty.
-	ClientID   string
-	UserAgent  string
+	ClientID  string
+	UserAgent string
+	// HTTPClient, when set, makes each attempt of an exchange.
 	HTTPClient *http.Client
 	Logger     Logger
+	// Retries says how failed exchanges are tried again: an exchange only
+	// issues a token, so any may be repeated.
+	Retries Retries
 }
 
 // APIKeyTokens is a TokenSource that exchanges an API key for access tokens
@@ -44,7 +50,7 @@ type APIKeyTokens struct {
 	apiKey    string
 	clientID  string
 	userAgent string
-	http      *http.Client
+	http      *retryablehttp.Client
 	log       Logger
 	now       func() time.Time
 
@@ -72,7 +78,7 @@ func NewAPIKeyTokens(cfg APIKeyConfig) (*APIKeyTokens, error) {
 	}
 	return &APIKeyTokens{
 		tokenURL: base.String() + "/token", apiKey: cfg.APIKey, clientID: clientID,
-		userAgent: cfg.UserAgent, http: httpClientOrDefault(cfg.HTTPClient), log: cfg.Logger, now: time.Now,
+		userAgent: cfg.UserAgent, http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger, now: time.Now,
 	}, nil
 }
 
@@ -114,7 +120,8 @@ const exchangeOperation = "exchange the API key for an access token"
 
 func (t *APIKeyTokens) exchange(ctx context.Context) (string, time.Duration, error) {
 	form := url.Values{"grant_type": {jwtBearerGrant}, "client_id": {t.clientID}, "assertion": {t.apiKey}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.tokenURL, strings.NewReader(form.Encode()))
+	ctx = withCallInfo(ctx, callInfo{op: exchangeOperation})
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, t.tokenURL, []byte(form.Encode()))
 	if err != nil {
 		return "", 0, fmt.Errorf("%s: %w", exchangeOperation, err)
 	}

@@ -2,9 +2,12 @@ package zettle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
+	"strings"
 )
 
 // TrackingRequest asks for a product to be tracked, with some of its variants
@@ -30,12 +33,20 @@ type TrackedProduct struct {
 //
 // The stock moves in the same bulk request as START_TRACKING, on the
 // assumption that the variants start from zero. A product tracked before comes
-// back with its saved levels, and an earlier attempt may already have moved
-// stock; the bulk answer shows the resulting balance, so any difference is
-// corrected by one further movement. The result equals the target either way.
+// back with its saved levels; the bulk answer shows the resulting balance, so
+// any difference is corrected by one further movement. The result equals the
+// target either way.
+//
+// A request that moves stock is never repeated blindly. When one gets no
+// answer, or a 5xx, it may or may not have been applied: tracking is started
+// again without moving stock (safe to repeat), the balances are read, and only
+// what is still missing moves. So the targets are reached exactly once.
 //
 // With batching, the bulk requests, lookups and movements of products whose
 // tracking starts at the same time each go out as one request.
+//
+// An error after a request that may have started tracking is an
+// *IncompleteStartError.
 func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (TrackedProduct, error) {
 	locs, err := c.CachedLocations(ctx)
 	if err != nil {
@@ -46,47 +57,46 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 	}
 	supplier, _ := locs.ByType(LocationSupplier)
 	bin, _ := locs.ByType(LocationBin)
+	start := tracking{TrackingRequest: req, supplier: supplier.UUID, bin: bin.UUID, variants: slices.Sorted(maps.Keys(req.InitialBalances))}
 
-	variants := slices.Sorted(maps.Keys(req.InitialBalances))
-	change := ProductChange{ProductUUID: req.ProductUUID, TrackingStatusChange: StartTracking}
-	for _, v := range variants {
-		if target := req.InitialBalances[v]; target > 0 {
-			change.VariantChanges = append(change.VariantChanges, VariantChange{
-				VariantUUID: v, FromLocationUUID: supplier.UUID, ToLocationUUID: req.LocationUUID, Change: target,
-			})
+	balances, err := c.batch.starts.Do(ctx, req.LocationUUID, start.change())
+	switch {
+	case err == nil:
+	case !MayHaveApplied(err):
+		return TrackedProduct{}, notInLibrary(req.ProductUUID, err)
+	case ctx.Err() != nil:
+		return TrackedProduct{}, start.incomplete(err)
+	default:
+		c.logf(ctx, "The answer to starting tracking was lost; starting again without moving stock, then moving what is missing",
+			map[string]any{"product_uuid": req.ProductUUID, "error": err.Error()})
+		if _, err := c.Bulk(ctx, BulkRequest{ReturnBalanceForLocationUUID: req.LocationUUID, ProductChanges: []ProductChange{start.trackingOnly()}}); err != nil {
+			return TrackedProduct{}, start.incomplete(err)
 		}
-	}
-	balances, err := c.batch.starts.Do(ctx, req.LocationUUID, change)
-	if err != nil {
-		return TrackedProduct{}, err
-	}
-
-	// Variants that the bulk request did not move (a target of zero) are not
-	// in its answer; only a lookup shows their saved levels.
-	if !allKnown(balances, variants) {
-		if balances, err = c.batch.lookups.Do(ctx, LocationStore, req.ProductUUID); err != nil {
-			return TrackedProduct{}, err
-		}
+		balances = nil
 	}
 
-	var fixes []Movement
-	for _, v := range variants {
-		have, want := balances[v], req.InitialBalances[v]
-		switch {
-		case have < want:
-			fixes = append(fixes, Movement{ProductUUID: req.ProductUUID, VariantUUID: v, FromLocationUUID: supplier.UUID, ToLocationUUID: req.LocationUUID, Change: want - have})
-		case have > want:
-			fixes = append(fixes, Movement{ProductUUID: req.ProductUUID, VariantUUID: v, FromLocationUUID: req.LocationUUID, ToLocationUUID: bin.UUID, Change: have - want})
+	for attempt := 1; ; attempt++ {
+		// Variants that the bulk request did not move (a target of zero) are
+		// not in its answer; only a lookup shows their saved levels.
+		if !allKnown(balances, start.variants) {
+			if balances, err = c.batch.lookups.Do(ctx, LocationStore, req.ProductUUID); err != nil {
+				return TrackedProduct{}, start.incomplete(err)
+			}
 		}
-	}
-	if len(fixes) > 0 {
+		fixes := start.fixes(balances)
+		if len(fixes) == 0 {
+			break
+		}
 		moved, err := c.batch.moves.Do(ctx, req.LocationUUID, fixes)
-		if err != nil {
-			return TrackedProduct{}, err
+		if err == nil {
+			maps.Copy(balances, moved)
+			break
 		}
-		for v, q := range moved {
-			balances[v] = q
+		if !MayHaveApplied(err) || ctx.Err() != nil || attempt > maxReconciliations {
+			return TrackedProduct{}, start.incomplete(err)
 		}
+		c.logf(ctx, "The answer to a stock movement was lost; reading the balances again", map[string]any{"product_uuid": req.ProductUUID, "error": err.Error()})
+		balances = nil
 	}
 	for v, q := range balances {
 		if q == 0 {
@@ -94,6 +104,89 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		}
 	}
 	return TrackedProduct{Balances: balances}, nil
+}
+
+// maxReconciliations bounds how often StartTracking reads the balances again
+// after a stock movement whose answer was lost.
+const maxReconciliations = 3
+
+// tracking is one StartTracking in progress.
+type tracking struct {
+	TrackingRequest
+	supplier, bin string
+	// variants are those of InitialBalances, sorted.
+	variants []string
+}
+
+// change starts tracking and moves each positive target in from SUPPLIER,
+// on the assumption that the variants start from zero.
+func (t tracking) change() ProductChange {
+	change := t.trackingOnly()
+	for _, v := range t.variants {
+		if target := t.InitialBalances[v]; target > 0 {
+			change.VariantChanges = append(change.VariantChanges, VariantChange{
+				VariantUUID: v, FromLocationUUID: t.supplier, ToLocationUUID: t.LocationUUID, Change: target,
+			})
+		}
+	}
+	return change
+}
+
+func (t tracking) trackingOnly() ProductChange {
+	return ProductChange{ProductUUID: t.ProductUUID, TrackingStatusChange: StartTracking}
+}
+
+// fixes are the movements that bring balances to their targets.
+func (t tracking) fixes(balances map[string]Quantity) []Movement {
+	var fixes []Movement
+	for _, v := range t.variants {
+		have, want := balances[v], t.InitialBalances[v]
+		switch {
+		case have < want:
+			fixes = append(fixes, Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.supplier, ToLocationUUID: t.LocationUUID, Change: want - have})
+		case have > want:
+			fixes = append(fixes, Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.LocationUUID, ToLocationUUID: t.bin, Change: have - want})
+		}
+	}
+	return fixes
+}
+
+func (t tracking) incomplete(err error) error {
+	return &IncompleteStartError{ProductUUID: t.ProductUUID, Err: err}
+}
+
+// IncompleteStartError is a StartTracking that failed after a request that
+// may have started tracking: the product may be tracked, with balances short
+// of their targets. Starting it again reaches the targets.
+type IncompleteStartError struct {
+	ProductUUID string
+	Err         error
+}
+
+func (e *IncompleteStartError) Error() string {
+	return fmt.Sprintf("%v (tracking of product %s may have started, with its initial balances not yet reached)", e.Err, e.ProductUUID)
+}
+
+func (e *IncompleteStartError) Unwrap() error { return e.Err }
+
+// MayHaveApplied reports whether a failed request may have been applied all
+// the same: it got no answer, or a 5xx.
+func MayHaveApplied(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && (apiErr.StatusCode == 0 || apiErr.StatusCode >= 500)
+}
+
+// notInLibrary says, for a product the API does not know (404, or 400 naming
+// it), that it is not in the product library.
+func notInLibrary(product string, err error) error {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || (apiErr.StatusCode != http.StatusNotFound && apiErr.StatusCode != http.StatusBadRequest) {
+		return err
+	}
+	if apiErr.StatusCode == http.StatusBadRequest && !strings.Contains(apiErr.Message, product) {
+		return err
+	}
+	return fmt.Errorf("product %s is not in the organization's product library, or cannot be tracked: %w", product, err)
 }
 
 // CachedLocations lists the organization's locations once per Client: system

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
@@ -17,11 +18,27 @@ func newSandboxClient(t *testing.T) (*zettle.Client, *sandbox.Server, *sandbox.O
 
 func newBatchingSandboxClient(t *testing.T, batching zettle.Batching) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
 	t.Helper()
+	return newConfiguredSandboxClient(t, zettle.Config{Batching: batching})
+}
+
+// fastRetries retries as the provider does, with waits short enough for tests.
+var fastRetries = zettle.Retries{MaxRetries: 3, WaitMin: time.Millisecond, WaitMax: 5 * time.Millisecond}
+
+func newRetryingSandboxClient(t *testing.T) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
+	t.Helper()
+	return newConfiguredSandboxClient(t, zettle.Config{Retries: fastRetries})
+}
+
+// newConfiguredSandboxClient returns a client configured as cfg, with the
+// sandbox's URL and its organization's token.
+func newConfiguredSandboxClient(t *testing.T, cfg zettle.Config) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
+	t.Helper()
 	sb := sandbox.New()
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
 	org := sb.AddOrganization(sandbox.OrgSpec{})
-	c, err := zettle.New(zettle.Config{InventoryURL: srv.URL, Tokens: zettle.StaticToken(org.Token), Batching: batching})
+	cfg.InventoryURL, cfg.Tokens = srv.URL, zettle.StaticToken(org.Token)
+	c, err := zettle.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

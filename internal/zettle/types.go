@@ -126,6 +126,17 @@ type BulkRequest struct {
 	ProductChanges               []ProductChange `json:"productChanges"`
 }
 
+// movesStock reports whether r moves any stock, which makes it unsafe to
+// repeat blindly.
+func (r BulkRequest) movesStock() bool {
+	for _, pc := range r.ProductChanges {
+		if len(pc.VariantChanges) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // ProductChange starts tracking a product and may move stock of its variants.
 type ProductChange struct {
 	ProductUUID          string          `json:"productUuid"`

@@ -1,0 +1,179 @@
+package zettle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Retries says how requests that fail for a passing reason (a rate limit, a
+// server error, a dropped connection) are tried again. Its zero value tries
+// each request once, with DefaultRequestTimeout.
+type Retries struct {
+	// MaxRetries is how many times a request may be tried again.
+	MaxRetries int
+	// RequestTimeout bounds each attempt.
+	RequestTimeout time.Duration
+	// WaitMin and WaitMax bound the wait before a retry when the API sends
+	// no Retry-After; the wait grows exponentially between them, with
+	// jitter. Zero takes DefaultRetryWaitMin and DefaultRetryWaitMax.
+	WaitMin, WaitMax time.Duration
+}
+
+// Defaults of Retries.
+const (
+	DefaultMaxRetries     = 4
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryWaitMin   = time.Second
+	DefaultRetryWaitMax   = 30 * time.Second
+	// maxRetryAfter bounds the wait a Retry-After may ask for; the
+	// caller's context bounds it further.
+	maxRetryAfter = 5 * time.Minute
+)
+
+// DefaultRetries is what the provider uses unless configured otherwise.
+var DefaultRetries = Retries{MaxRetries: DefaultMaxRetries, RequestTimeout: DefaultRequestTimeout}
+
+// callInfo travels with a request's context to the retry policy and the
+// retry log.
+type callInfo struct {
+	op string
+	// movesStock marks a request that must not be repeated blindly: after
+	// a lost answer or a 5xx it may have moved stock already.
+	movesStock bool
+}
+
+type callInfoKey struct{}
+
+func withCallInfo(ctx context.Context, info callInfo) context.Context {
+	return context.WithValue(ctx, callInfoKey{}, info)
+}
+
+func callInfoOf(ctx context.Context) callInfo {
+	info, _ := ctx.Value(callInfoKey{}).(callInfo)
+	return info
+}
+
+// newRetryingHTTP returns the retrying HTTP client that sends every request of
+// the Inventory and OAuth APIs. hc, when not nil, makes each attempt.
+func newRetryingHTTP(r Retries, hc *http.Client, log Logger) *retryablehttp.Client {
+	if hc == nil {
+		timeout := r.RequestTimeout
+		if timeout <= 0 {
+			timeout = DefaultRequestTimeout
+		}
+		hc = &http.Client{Timeout: timeout}
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   hc,
+		RetryMax:     max(r.MaxRetries, 0),
+		RetryWaitMin: cmpOr(r.WaitMin, DefaultRetryWaitMin),
+		RetryWaitMax: cmpOr(r.WaitMax, DefaultRetryWaitMax),
+		CheckRetry:   retryPolicy,
+		Backoff:      backoff,
+		// The last answer, a 503 say, is returned as it is, so that its
+		// status and message reach the user.
+		ErrorHandler: func(resp *http.Response, err error, attempts int) (*http.Response, error) {
+			if err != nil && attempts > 1 {
+				err = fmt.Errorf("%w (after %d attempts)", err, attempts)
+			}
+			return resp, err
+		},
+	}
+	// retryablehttp logs through hooks here, with the request's context,
+	// so that its events reach tflog with the provider's masking.
+	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, retry int) {
+		if retry > 0 {
+			debug(req.Context(), log, "Retrying Zettle API request", map[string]any{
+				"operation": callInfoOf(req.Context()).op, "method": req.Method, "url": req.URL.Redacted(), "retry": retry,
+			})
+		}
+	}
+	return rc
+}
+
+func cmpOr(d, fallback time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return fallback
+}
+
+// retryPolicy decides whether a failed attempt is tried again.
+//   - 429: the API refused the request without acting on it: always.
+//   - 5xx, or no answer: only requests that are safe to repeat. A request
+//     that moves stock may have been applied; its caller reconciles instead.
+//   - A connection that could not even be opened: always, nothing was sent.
+func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	repeatable := !callInfoOf(ctx).movesStock
+	if err != nil {
+		// retryablehttp knows the errors no retry mends (a bad
+		// certificate, a malformed URL, too many redirects).
+		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, err); !retry {
+			return false, nil
+		}
+		return repeatable || neverSent(err), nil
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return true, nil
+	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
+		return repeatable, nil
+	}
+	return false, nil
+}
+
+// neverSent reports whether err happened before any byte of the request
+// left: the connection could not be opened.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// backoff waits as long as a 429 or 503 answer's Retry-After asks, within
+// maxRetryAfter. Otherwise it waits between half and all of an exponentially
+// growing ceiling, so that many clients refused at once do not return at once.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, maxRetryAfter)
+		}
+	}
+	ceiling := maxWait
+	if attempt < 30 {
+		ceiling = min(minWait<<attempt, maxWait)
+	}
+	half := ceiling / 2
+	return half + rand.N(ceiling-half+1)
+}
+
+// retryAfter reads a Retry-After header: a number of seconds, or an HTTP
+// date.
+func retryAfter(value string, now time.Time) (time.Duration, bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0, false
+	}
+	if seconds, err := strconv.ParseInt(value, 10, 64); err == nil {
+		if seconds < 0 {
+			return 0, false
+		}
+		return time.Duration(min(seconds, int64(maxRetryAfter/time.Second))) * time.Second, true
+	}
+	at, err := http.ParseTime(value)
+	if err != nil {
+		return 0, false
+	}
+	return max(at.Sub(now), 0), true
+}

@@ -6,23 +6,27 @@ import (
 )
 
 func (s *Server) routes() {
-	s.handle("GET /organizations/{org}/locations", listLocations)
-	s.handle("POST /organizations/{org}/v2/inventory/bulk", bulkUpdate)
-	s.handle("POST /organizations/{org}/inventory", startTrackingProduct)
-	s.handle("DELETE /organizations/{org}/inventory/products/{product}", stopTracking)
-	s.handle("GET /organizations/{org}/inventory/locations/{location}", balancesAtLocation)
-	s.handle("GET /organizations/{org}/inventory/locations", balancesByType)
-	s.handle("POST /organizations/{org}/inventory/products", productBalances)
-	s.handle("GET /organizations/{org}/inventory/locations/{location}/products/{product}", productBalancesAtLocation)
-	s.handle("GET /organizations/{org}/inventory", storeBalances)
-	s.handle("PUT /organizations/{org}/inventory", moveStock)
+	// Each endpoint names the scope its token needs. Only these routes take
+	// random faults (SetRandomFaults).
+	const read, write = ScopeReadProduct, ScopeWriteProduct
+	s.handle("GET /organizations/{org}/locations", read, listLocations)
+	s.handle("POST /organizations/{org}/v2/inventory/bulk", write, bulkUpdate)
+	s.handle("POST /organizations/{org}/inventory", write, startTrackingProduct)
+	s.handle("DELETE /organizations/{org}/inventory/products/{product}", write, stopTracking)
+	s.handle("GET /organizations/{org}/inventory/locations/{location}", read, balancesAtLocation)
+	s.handle("GET /organizations/{org}/inventory/locations", read, balancesByType)
+	// A balance lookup is a POST, but it reads.
+	s.handle("POST /organizations/{org}/inventory/products", read, productBalances)
+	s.handle("GET /organizations/{org}/inventory/locations/{location}/products/{product}", read, productBalancesAtLocation)
+	s.handle("GET /organizations/{org}/inventory", read, storeBalances)
+	s.handle("PUT /organizations/{org}/inventory", write, moveStock)
 	// Low-stock paths name no organization: it is the token's.
-	s.handle("PUT /custom-low-stock/locations/{location}", setLowStockLevel)
-	s.handle("POST /custom-low-stock/locations/{location}", setLowStockLevels)
-	s.handle("GET /custom-low-stock/v2/locations/{location}", lowStockAtLocation)
-	s.handle("GET /custom-low-stock/v2/locations/{location}/products/{product}", lowStockOfProduct)
-	s.handle("DELETE /custom-low-stock/locations/{location}/products/{product}/variants/{variant}", deleteLowStockLevel)
-	s.handle("POST /custom-low-stock/locations/{location}/delete", deleteLowStockLevels)
+	s.handle("PUT /custom-low-stock/locations/{location}", write, setLowStockLevel)
+	s.handle("POST /custom-low-stock/locations/{location}", write, setLowStockLevels)
+	s.handle("GET /custom-low-stock/v2/locations/{location}", read, lowStockAtLocation)
+	s.handle("GET /custom-low-stock/v2/locations/{location}/products/{product}", read, lowStockOfProduct)
+	s.handle("DELETE /custom-low-stock/locations/{location}/products/{product}/variants/{variant}", write, deleteLowStockLevel)
+	s.handle("POST /custom-low-stock/locations/{location}/delete", write, deleteLowStockLevels)
 	// The OAuth host's endpoint is served here too: point oauth_url at the
 	// sandbox.
 	s.mux.HandleFunc("POST /token", s.grantToken)
@@ -105,7 +109,7 @@ func bulkUpdate(o *Org, r *http.Request) (int, any, *httpError) {
 			o.tracked[pc.ProductUUID] = true
 		}
 		for _, vc := range pc.VariantChanges {
-			o.move(pc.ProductUUID, vc.VariantUUID, vc.FromLocationUUID, vc.ToLocationUUID, vc.Change)
+			o.move(r.Pattern, pc.ProductUUID, vc.VariantUUID, vc.FromLocationUUID, vc.ToLocationUUID, vc.Change)
 			changed = append(changed, productVariant{pc.ProductUUID, vc.VariantUUID})
 		}
 	}
@@ -280,7 +284,7 @@ func moveStock(o *Org, r *http.Request) (int, any, *httpError) {
 	}
 	var changed []productVariant
 	for _, c := range req.Changes {
-		o.move(c.ProductUUID, c.VariantUUID, c.FromLocationUUID, c.ToLocationUUID, c.Change)
+		o.move(r.Pattern, c.ProductUUID, c.VariantUUID, c.FromLocationUUID, c.ToLocationUUID, c.Change)
 		changed = append(changed, productVariant{c.ProductUUID, c.VariantUUID})
 	}
 	return http.StatusOK, o.movementAnswer(ret, changed), nil

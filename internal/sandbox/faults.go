@@ -1,6 +1,12 @@
 package sandbox
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+)
 
 // Fault shapes the answers to the next Times requests that match it.
 type Fault struct {
@@ -17,11 +23,20 @@ type Fault struct {
 	// CutAfterCommit runs the endpoint, so its change is committed, then
 	// drops the connection without an answer. Status is ignored.
 	CutAfterCommit bool
+	// CutBeforeCommit drops the connection without an answer and without
+	// running the endpoint, so nothing changes. Status is ignored, and so is
+	// CutAfterCommit.
+	CutBeforeCommit bool
 }
 
+// String describes the fault as the request log's Fault field and
+// FaultCounts name it.
 func (f *Fault) String() string {
-	if f.CutAfterCommit {
-		return "connection cut after commit"
+	switch {
+	case f.CutBeforeCommit:
+		return string(FaultCutBeforeCommit)
+	case f.CutAfterCommit:
+		return string(FaultCutAfterCommit)
 	}
 	return fmt.Sprintf("HTTP %d", f.Status)
 }
@@ -41,7 +56,8 @@ func (s *Server) InjectFault(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
-// ClearFaults removes every pending fault.
+// ClearFaults removes every pending fault added by InjectFault. It leaves
+// random faults on: SetRandomFaults(RandomFaults{}) turns them off.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -61,4 +77,117 @@ func (s *Server) takeFault(method, route string) *Fault {
 		}
 	}
 	return nil
+}
+
+// FaultKind is a kind of fault SetRandomFaults draws. Its value is the
+// fault's description in Request.Fault and the key of FaultCounts.
+type FaultKind string
+
+// The kinds of random faults.
+const (
+	// FaultTooManyRequests answers 429, with RandomFaults.RetryAfter.
+	FaultTooManyRequests FaultKind = "HTTP 429"
+	// FaultServerError answers 500.
+	FaultServerError FaultKind = "HTTP 500"
+	// FaultUnavailable answers 503.
+	FaultUnavailable FaultKind = "HTTP 503"
+	// FaultCutBeforeCommit drops the connection without running the
+	// endpoint: nothing changes.
+	FaultCutBeforeCommit FaultKind = "connection cut before commit"
+	// FaultCutAfterCommit runs the endpoint, commits its change, then drops
+	// the connection without an answer.
+	FaultCutAfterCommit FaultKind = "connection cut after commit"
+)
+
+// allFaultKinds are the kinds RandomFaults draws from when it names none.
+var allFaultKinds = []FaultKind{FaultTooManyRequests, FaultServerError, FaultUnavailable, FaultCutBeforeCommit, FaultCutAfterCommit}
+
+// RandomFaults makes the sandbox fail a fraction of requests at random, for
+// soak tests.
+type RandomFaults struct {
+	// Rate is the fraction of requests that fail, from 0 to 1 (more is 1);
+	// 0 turns random faults off.
+	Rate float64
+	// Seed seeds the random sequence: with the same seed, the same sequence
+	// of requests meets the same faults.
+	Seed int64
+	// Kinds are the faults to draw from, each as likely; empty means all.
+	Kinds []FaultKind
+	// RetryAfter, when set, is sent as the Retry-After header of the
+	// injected 429 answers.
+	RetryAfter string
+}
+
+// SetRandomFaults fails a fraction of the requests to the Inventory and
+// low-stock endpoints at random, replacing any earlier setting; a zero
+// RandomFaults turns this off. POST /token (the OAuth host) and unknown
+// paths never fail at random, so that clients can always get a token.
+// A fault added by InjectFault that matches a request takes precedence: no
+// random fault is drawn for that request. The request log's Fault field
+// (with RandomFault set) and FaultCounts record the random faults.
+//
+// It panics on a Rate that is not a number or on an unknown kind.
+func (s *Server) SetRandomFaults(cfg RandomFaults) {
+	if cfg.Rate != cfg.Rate {
+		panic("sandbox: RandomFaults.Rate is NaN")
+	}
+	kinds := slices.Clone(cfg.Kinds)
+	if len(kinds) == 0 {
+		kinds = slices.Clone(allFaultKinds)
+	}
+	for _, k := range kinds {
+		if !slices.Contains(allFaultKinds, k) {
+			panic(fmt.Sprintf("sandbox: unknown FaultKind %q", string(k)))
+		}
+	}
+	rf := randomFaults{}
+	if cfg.Rate > 0 {
+		rf = randomFaults{
+			rate:       min(cfg.Rate, 1),
+			kinds:      kinds,
+			retryAfter: cfg.RetryAfter,
+			rng:        rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5a6e7c1e)),
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.random = rf
+}
+
+// FaultCounts returns how many requests injected faults shaped since New,
+// random ones and those added by InjectFault alike, by description, e.g.
+// FaultCounts()[string(FaultServerError)]. ResetRequests leaves the counts
+// alone.
+func (s *Server) FaultCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.faultCounts)
+}
+
+// randomFaults is the state of SetRandomFaults; the zero value is off. The
+// caller holds s.mu, which guards the random source too.
+type randomFaults struct {
+	rate       float64
+	kinds      []FaultKind
+	retryAfter string
+	rng        *rand.Rand
+}
+
+// draw decides whether a request fails, and how.
+func (rf *randomFaults) draw() *Fault {
+	if rf.rng == nil || rf.rng.Float64() >= rf.rate {
+		return nil
+	}
+	switch k := rf.kinds[rf.rng.IntN(len(rf.kinds))]; k {
+	case FaultTooManyRequests:
+		return &Fault{Status: http.StatusTooManyRequests, RetryAfter: rf.retryAfter}
+	case FaultServerError:
+		return &Fault{Status: http.StatusInternalServerError}
+	case FaultUnavailable:
+		return &Fault{Status: http.StatusServiceUnavailable}
+	case FaultCutBeforeCommit:
+		return &Fault{CutBeforeCommit: true}
+	default:
+		return &Fault{CutAfterCommit: true}
+	}
 }

@@ -21,6 +21,9 @@ const defaultTokenLifetime = 7200 * time.Second
 type accessToken struct {
 	org     *Org
 	expires time.Time
+	// scopes are those of the organization for its static token, and those
+	// of the API key for a token issued by POST /token.
+	scopes []string
 }
 
 func (t accessToken) expired(at time.Time) bool {
@@ -30,6 +33,7 @@ func (t accessToken) expired(at time.Time) bool {
 type apiKey struct {
 	org      *Org
 	clientID string
+	scopes   []string
 }
 
 // APIKey is an API key created in the back office, with the client ID shown
@@ -71,17 +75,34 @@ func (s *Server) ExpireTokens() {
 	}
 }
 
-// AddAPIKey creates an API key for the organization, with a new client ID.
+// AddAPIKey creates an API key for the organization, with a new client ID
+// and the organization's scopes (both READ:PRODUCT and WRITE:PRODUCT unless
+// OrgSpec.Scopes or SetScopes said otherwise).
 func (o *Org) AddAPIKey() APIKey {
-	clientID := newUUID()
-	return o.AddAPIKeyWith(newAPIKey(clientID, o.UUID, time.Now()), clientID)
+	return o.AddAPIKeyWithScopes(o.Scopes()...)
 }
 
-// AddAPIKeyWith registers a known API key and its client ID.
+// AddAPIKeyWithScopes creates an API key for the organization, with a new
+// client ID and exactly the given scopes, e.g. ScopeReadProduct alone; none
+// gives a key whose tokens every inventory endpoint refuses with 403. The
+// scopes are in the key's JWT payload too, and the tokens POST /token issues
+// for the key carry them.
+func (o *Org) AddAPIKeyWithScopes(scopes ...string) APIKey {
+	clientID := newUUID()
+	scopes = copyScopes(scopes)
+	key := newAPIKey(clientID, o.UUID, scopes, time.Now())
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	o.s.apiKeys[key] = apiKey{org: o, clientID: clientID, scopes: scopes}
+	return APIKey{Key: key, ClientID: clientID}
+}
+
+// AddAPIKeyWith registers a known API key and its client ID. The key gets
+// the organization's current scopes, whatever its payload says.
 func (o *Org) AddAPIKeyWith(key, clientID string) APIKey {
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
-	o.s.apiKeys[key] = apiKey{org: o, clientID: clientID}
+	o.s.apiKeys[key] = apiKey{org: o, clientID: clientID, scopes: copyScopes(o.scopes)}
 	return APIKey{Key: key, ClientID: clientID}
 }
 
@@ -97,7 +118,7 @@ func (o *Org) RevokeAPIKey(key string) {
 
 // newAPIKey makes a JWT-shaped API key. The sandbox never checks its
 // signature, only that it was issued, but clients may read its payload.
-func newAPIKey(clientID, org string, issued time.Time) string {
+func newAPIKey(clientID, org string, scopes []string, issued time.Time) string {
 	header, _ := json.Marshal(struct {
 		Alg string `json:"alg"`
 		Typ string `json:"typ"`
@@ -109,7 +130,7 @@ func newAPIKey(clientID, org string, issued time.Time) string {
 		ClientID     string   `json:"client_id"`
 		Scopes       []string `json:"scopes"`
 		IssuedAt     int64    `json:"iat"`
-	}{"https://oauth.zettle.com", "API", org, clientID, []string{"READ:PRODUCT", "WRITE:PRODUCT"}, issued.Unix()})
+	}{"https://oauth.zettle.com", "API", org, clientID, copyScopes(scopes), issued.Unix()})
 	enc := base64.RawURLEncoding
 	return enc.EncodeToString(header) + "." + enc.EncodeToString(payload) + "." + randomString(256)
 }
@@ -177,7 +198,7 @@ func tokenForm(r *http.Request) (map[string]string, *oauthError) {
 }
 
 // issueToken exchanges an API key for a new access token of its
-// organization.
+// organization, with the key's scopes.
 func (s *Server) issueToken(clientID, assertion string) (string, time.Duration, *oauthError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -189,6 +210,6 @@ func (s *Server) issueToken(clientID, assertion string) (string, time.Duration, 
 		return "", 0, &oauthError{"invalid_client", fmt.Sprintf("client_id %s does not match the API key", clientID)}
 	}
 	token := randomString(32)
-	s.tokens[token] = accessToken{org: key.org, expires: time.Now().Add(s.tokenLifetime)}
+	s.tokens[token] = accessToken{org: key.org, expires: time.Now().Add(s.tokenLifetime), scopes: copyScopes(key.scopes)}
 	return token, s.tokenLifetime, nil
 }

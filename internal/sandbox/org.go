@@ -26,6 +26,10 @@ type Org struct {
 	seq       int64
 	// lowStock holds the settings that differ from the defaults.
 	lowStock map[variantKey]LowStock
+	// scopes are those of the static token; see OrgSpec.Scopes.
+	scopes []string
+	// movements is the ledger of every stock movement, in order.
+	movements []Movement
 }
 
 // variantKey names a variant at a location.
@@ -36,6 +40,10 @@ type OrgSpec struct {
 	Token     string
 	UUID      string
 	Locations map[string]string // type → UUID
+	// Scopes are the OAuth scopes of the organization's static token (Token)
+	// and the default of its API keys. Empty means both ScopeReadProduct and
+	// ScopeWriteProduct.
+	Scopes []string
 }
 
 // AddOrganization creates an organization reached with spec.Token.
@@ -48,6 +56,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 		balances:  map[variantKey]float64{},
 		changedAt: map[variantKey]int64{},
 		lowStock:  map[variantKey]LowStock{},
+		scopes:    orgScopes(spec.Scopes),
 	}
 	if o.UUID == "" {
 		o.UUID = newUUID()
@@ -63,7 +72,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tokens[o.Token] = accessToken{org: o}
+	s.tokens[o.Token] = accessToken{org: o, scopes: copyScopes(o.scopes)}
 	return o
 }
 
@@ -130,8 +139,36 @@ func (o *Org) control(product, variant, from, to string, qty float64) error {
 	if err := o.checkMove(product, variant, o.locations[from], o.locations[to], qty); err != nil {
 		return err
 	}
-	o.move(product, variant, o.locations[from], o.locations[to], qty)
+	o.move(ControlRoute, product, variant, o.locations[from], o.locations[to], qty)
 	return nil
+}
+
+// ControlRoute is the Route of the movements that test controls such as Sell
+// and Restock make.
+const ControlRoute = "control"
+
+// Movement is one stock movement the model applied.
+type Movement struct {
+	// Product and Variant are UUIDs.
+	Product, Variant string
+	// From and To are location types: STORE, SUPPLIER, SOLD or BIN.
+	From, To string
+	// Quantity is the positive quantity moved.
+	Quantity float64
+	// Route is the endpoint pattern of the request that moved it, e.g.
+	// "PUT /organizations/{org}/inventory", or ControlRoute for a test
+	// control.
+	Route string
+}
+
+// Movements returns a copy of the ledger of every stock movement applied to
+// the organization, in the order applied: one entry per change in a request,
+// including those of requests whose connection was then cut. Validation
+// failures move nothing and record nothing.
+func (o *Org) Movements() []Movement {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	return slices.Clone(o.movements)
 }
 
 // The rest of this file is the model itself; the caller holds o.s.mu.
@@ -201,7 +238,12 @@ func (o *Org) checkMove(product, variant, from, to string, change float64) *http
 	return nil
 }
 
-func (o *Org) move(product, variant, from, to string, qty float64) {
+// move moves qty of a variant between locations (by UUID), and records the
+// movement in the ledger with the route that made it.
+func (o *Org) move(route, product, variant, from, to string, qty float64) {
+	fromType, _ := o.locationType(from)
+	toType, _ := o.locationType(to)
+	o.movements = append(o.movements, Movement{Product: product, Variant: variant, From: fromType, To: toType, Quantity: qty, Route: route})
 	o.seq++
 	for _, loc := range []string{from, to} {
 		if t, _ := o.locationType(loc); t == Supplier {

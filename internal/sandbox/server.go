@@ -4,8 +4,10 @@
 //
 // It keeps organizations with their access tokens and API keys, their four
 // system locations, a product library, tracking state, and balances and
-// low-stock settings per location, product and variant. Test controls inject
-// latency and faults and record every request.
+// low-stock settings per location, product and variant. Access tokens and API
+// keys carry OAuth scopes, which the endpoints check. Test controls inject
+// latency and faults (given ones, or random ones for soak tests), record every
+// request, and keep a ledger of every stock movement.
 package sandbox
 
 import (
@@ -61,6 +63,13 @@ type Server struct {
 	latency       time.Duration
 	faults        []*Fault
 	log           []Request
+	// apiRoutes are the Inventory and low-stock routes, with the scope each
+	// needs; POST /token and the catch-all are not among them.
+	apiRoutes map[string]string
+	random    randomFaults
+	// faultCounts counts the requests an injected fault shaped, by the
+	// fault's description (Request.Fault).
+	faultCounts map[string]int
 }
 
 // Request is one request as the sandbox saw it.
@@ -78,13 +87,20 @@ type Request struct {
 	// ApplicationID is the X-iZettle-Application-Id header.
 	ApplicationID string
 	Status        int
-	// Fault is set when an injected fault shaped the answer.
+	// Fault is set when an injected fault shaped the answer, given or
+	// random: "HTTP 429", "connection cut after commit", and so on (see
+	// FaultKind). Status is 0 for a connection cut before commit.
 	Fault string
+	// RandomFault tells that Fault was drawn by SetRandomFaults.
+	RandomFault bool
 }
 
 // New returns an empty sandbox.
 func New() *Server {
-	s := &Server{tokens: map[string]accessToken{}, apiKeys: map[string]apiKey{}, tokenLifetime: defaultTokenLifetime}
+	s := &Server{
+		tokens: map[string]accessToken{}, apiKeys: map[string]apiKey{}, tokenLifetime: defaultTokenLifetime,
+		apiRoutes: map[string]string{}, faultCounts: map[string]int{},
+	}
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s
@@ -130,7 +146,8 @@ func (s *Server) ResetRequests() {
 	s.log = nil
 }
 
-// ServeHTTP answers one request: latency, then faults, then the endpoint.
+// ServeHTTP answers one request: latency, then faults (a given fault, else
+// maybe a random one), then the endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Token expiry is judged when the request arrived, not after the
 	// injected latency: a token valid when sent was valid on the wire.
@@ -143,6 +160,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	latency := s.latency
 	fault := s.takeFault(r.Method, route)
+	random := false
+	if _, api := s.apiRoutes[route]; fault == nil && api {
+		fault = s.random.draw()
+		random = fault != nil
+	}
 	s.mu.Unlock()
 
 	if latency > 0 {
@@ -157,8 +179,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		At: arrived, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route, Body: string(body),
 		UserAgent: r.UserAgent(), ApplicationID: r.Header.Get("X-iZettle-Application-Id"),
 	}
-	if fault != nil && !fault.CutAfterCommit {
+	if fault != nil {
 		entry.Fault = fault.String()
+		entry.RandomFault = random
+	}
+	if fault != nil && fault.CutBeforeCommit {
+		s.record(entry)
+		cutConnection(w)
+		return
+	}
+	if fault != nil && !fault.CutAfterCommit {
 		if fault.RetryAfter != "" {
 			w.Header().Set("Retry-After", fault.RetryAfter)
 		}
@@ -172,7 +202,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(rec, r)
 	entry.Status = rec.Code
 	if fault != nil {
-		entry.Fault = fault.String()
 		s.record(entry)
 		cutConnection(w)
 		return
@@ -189,10 +218,13 @@ func (s *Server) record(r Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log = append(s.log, r)
+	if r.Fault != "" {
+		s.faultCounts[r.Fault]++
+	}
 }
 
 // cutConnection drops the connection without an answer, as a network failure
-// after the server committed the change would.
+// would.
 func cutConnection(w http.ResponseWriter) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
@@ -274,13 +306,16 @@ func notFound(format string, args ...any) *httpError {
 	return &httpError{http.StatusNotFound, "NOT_FOUND", fmt.Sprintf(format, args...)}
 }
 
-// handler adapts an endpoint of the model: it authenticates the caller,
-// resolves the organization in the path, and turns errors into JSON answers.
+// handler is an endpoint of the model. The caller holds s.mu.
 type handler func(o *Org, r *http.Request) (status int, answer any, err *httpError)
 
-func (s *Server) handle(pattern string, h handler) {
+// handle registers an endpoint of the Inventory API that needs scope. It
+// authenticates the caller (401), checks the token's scope and the
+// organization in the path (403), and turns errors into JSON answers.
+func (s *Server) handle(pattern, scope string, h handler) {
+	s.apiRoutes[pattern] = scope
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		o, herr := s.authenticate(r)
+		o, herr := s.authenticate(r, scope)
 		if herr == nil {
 			s.mu.Lock()
 			var status int
@@ -303,7 +338,9 @@ func (s *Server) handle(pattern string, h handler) {
 	})
 }
 
-func (s *Server) authenticate(r *http.Request) (*Org, *httpError) {
+// authenticate finds the organization of the request's token: 401 without a
+// valid token, 403 when the token lacks scope or names another organization.
+func (s *Server) authenticate(r *http.Request, scope string) (*Org, *httpError) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || token == "" {
 		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "missing bearer token"}
@@ -316,6 +353,9 @@ func (s *Server) authenticate(r *http.Request) (*Org, *httpError) {
 	}
 	if t.expired(arrival(r)) {
 		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "the access token expired at " + t.expires.UTC().Format(time.RFC3339Nano)}
+	}
+	if herr := t.checkScope(scope); herr != nil {
+		return nil, herr
 	}
 	o := t.org
 	if org := r.PathValue("org"); org != "" && org != "self" && org != o.UUID {

@@ -1,0 +1,70 @@
+package sandbox
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMovementLedger(t *testing.T) {
+	h := newHarness(t)
+	product, v := h.org.AddProduct(2)
+	if m := h.org.Movements(); len(m) != 0 {
+		t.Fatalf("a new organization has movements %+v", m)
+	}
+
+	if err := h.org.Restock(product, v[1], 7); err != nil {
+		t.Fatal(err)
+	}
+	h.expectStatus(200, "POST", "/organizations/self/v2/inventory/bulk", h.bulk(product, v[0], 10))
+	discard := strings.NewReplacer(h.org.Location(Supplier), h.org.Location(Store), `"toLocationUuid":"`+h.org.Location(Store), `"toLocationUuid":"`+h.org.Location(Bin)).
+		Replace(h.move(product, v[0], 4))
+	h.expectStatus(200, "PUT", "/organizations/self/inventory", discard)
+	if err := h.org.Sell(product, v[0], 1.5); err != nil {
+		t.Fatal(err)
+	}
+	// Refused requests and controls move nothing.
+	h.expectStatus(400, "PUT", "/organizations/self/inventory", h.move(product, v[0], -1))
+	if err := h.org.Sell(product, "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009", 1); err == nil {
+		t.Error("selling an unknown variant succeeded")
+	}
+
+	want := []Movement{
+		{product, v[1], Supplier, Store, 7, ControlRoute},
+		{product, v[0], Supplier, Store, 10, "POST /organizations/{org}/v2/inventory/bulk"},
+		{product, v[0], Store, Bin, 4, "PUT /organizations/{org}/inventory"},
+		{product, v[0], Store, Sold, 1.5, "control"},
+	}
+	got := h.org.Movements()
+	if len(got) != len(want) {
+		t.Fatalf("movements %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("movement %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+
+	// Replaying the ledger gives the balances.
+	replay := map[[3]string]float64{}
+	for _, m := range got {
+		replay[[3]string{m.From, m.Product, m.Variant}] -= m.Quantity
+		replay[[3]string{m.To, m.Product, m.Variant}] += m.Quantity
+	}
+	for _, loc := range []string{Store, Sold, Bin} {
+		for _, variant := range v {
+			if b, r := h.org.Balance(loc, product, variant), replay[[3]string{loc, product, variant}]; b != r {
+				t.Errorf("%s balance of %s: %v, ledger says %v", loc, variant, b, r)
+			}
+		}
+	}
+
+	// The ledger is a copy.
+	got[0].Quantity = 1000
+	if h.org.Movements()[0].Quantity != 7 {
+		t.Error("Movements shares memory with the model")
+	}
+	// Each organization has its own.
+	if m := h.sb.AddOrganization(OrgSpec{}).Movements(); len(m) != 0 {
+		t.Errorf("another organization's movements %+v", m)
+	}
+}

@@ -2,33 +2,47 @@ package provider
 
 import (
 	"context"
+	"slices"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // maskedLogger writes the client's request log to tflog, with every secret
-// masked in messages and field values.
+// masked in messages and field values: the configured credentials, and the
+// access tokens an API key is exchanged for, as they are issued.
 type maskedLogger struct {
+	mu      sync.Mutex
 	secrets []string
 }
 
-// newMaskedLogger masks the non-empty secrets: masking "" would garble every
-// line.
-func newMaskedLogger(secrets ...string) maskedLogger {
-	var l maskedLogger
+// newMaskedLogger masks the given secrets.
+func newMaskedLogger(secrets ...string) *maskedLogger {
+	l := &maskedLogger{}
 	for _, s := range secrets {
-		if s != "" {
-			l.secrets = append(l.secrets, s)
-		}
+		l.MaskSecret(s)
 	}
 	return l
 }
 
-func (l maskedLogger) mask(ctx context.Context) context.Context {
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
-	return tflog.MaskMessageStrings(ctx, l.secrets...)
+// MaskSecret adds a secret to mask from now on. Empty ones are ignored:
+// masking "" would garble every line.
+func (l *maskedLogger) MaskSecret(secret string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if secret != "" && !slices.Contains(l.secrets, secret) {
+		l.secrets = append(l.secrets, secret)
+	}
 }
 
-func (l maskedLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(l.mask(ctx), msg, fields)
+func (l *maskedLogger) masked(ctx context.Context) context.Context {
+	l.mu.Lock()
+	secrets := slices.Clone(l.secrets)
+	l.mu.Unlock()
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	return tflog.MaskMessageStrings(ctx, secrets...)
+}
+
+func (l *maskedLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(l.masked(ctx), msg, fields)
 }

@@ -212,7 +212,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, logger.secrets...)
+	ctx = logger.masked(ctx)
 	client, err := zettle.New(zettle.Config{
 		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
 	})

@@ -213,3 +213,17 @@ func (s *Server) issueToken(clientID, assertion string) (string, time.Duration, 
 	s.tokens[token] = accessToken{org: key.org, expires: time.Now().Add(s.tokenLifetime), scopes: copyScopes(key.scopes)}
 	return token, s.tokenLifetime, nil
 }
+
+// IssuedTokens lists the access tokens POST /token has issued, so that tests
+// can check that none of them leaked into logs or state.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for token, t := range s.tokens {
+		if !t.expires.IsZero() {
+			out = append(out, token)
+		}
+	}
+	return out
+}

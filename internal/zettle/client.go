@@ -45,6 +45,13 @@ type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 }
 
+// SecretMasker is a Logger that masks secrets. APIKeyTokens tells it each
+// access token it is issued, so that the token is masked if any log line
+// ever holds it.
+type SecretMasker interface {
+	MaskSecret(secret string)
+}
+
 // Config configures a Client.
 type Config struct {
 	// InventoryURL is the API's base URL; DefaultInventoryURL when empty.

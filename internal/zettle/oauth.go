@@ -100,6 +100,9 @@ func (t *APIKeyTokens) Token(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if masker, ok := t.log.(SecretMasker); ok {
+		masker.MaskSecret(token)
+	}
 	// Renew a quarter of the lifetime early, at most a minute: a request
 	// sent just before the renewal still arrives in time.
 	t.token, t.renewAt = token, sent.Add(lifetime-min(maxRenewalMargin, lifetime/4))

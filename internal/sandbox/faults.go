@@ -27,12 +27,19 @@ type Fault struct {
 	// running the endpoint, so nothing changes. Status is ignored, and so is
 	// CutAfterCommit.
 	CutBeforeCommit bool
+	// ExpireTokens makes every token issued for an API key expire as the
+	// request arrives, which is then served as usual: it is refused with
+	// 401, as a token that expired early would be. The other fields are
+	// ignored.
+	ExpireTokens bool
 }
 
 // String describes the fault as the request log's Fault field and
 // FaultCounts name it.
 func (f *Fault) String() string {
 	switch {
+	case f.ExpireTokens:
+		return "tokens expired"
 	case f.CutBeforeCommit:
 		return string(FaultCutBeforeCommit)
 	case f.CutAfterCommit:

@@ -64,9 +64,14 @@ func (s *Server) SetTokenLifetime(d time.Duration) {
 // ExpireTokens makes every token issued so far expire now. Static
 // organization tokens are kept.
 func (s *Server) ExpireTokens() {
-	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.expireTokensLocked(time.Now())
+}
+
+// expireTokensLocked makes the issued tokens expire at now. The caller holds
+// s.mu.
+func (s *Server) expireTokensLocked(now time.Time) {
 	for token, t := range s.tokens {
 		if !t.expires.IsZero() {
 			t.expires = now

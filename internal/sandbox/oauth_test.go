@@ -210,3 +210,17 @@ func TestTokenFaults(t *testing.T) {
 		t.Errorf("request log %+v", log)
 	}
 }
+
+// A fault can expire the tokens as a request arrives: that request is then
+// refused for its expired token, and a new token works.
+func TestFaultExpiresTokensAsARequestArrives(t *testing.T) {
+	h := newHarness(t)
+	key := h.org.AddAPIKey()
+	token := h.token(key)
+	h.sb.InjectFault(Fault{Method: "GET", Route: "/organizations/{org}/locations", ExpireTokens: true})
+	h.expectUnauthorized(token, "expired")
+	h.expectAuthorized(h.token(key), h.org, "a token granted after the fault")
+	if got := h.sb.FaultCounts()["tokens expired"]; got != 1 {
+		t.Errorf("fault counted %d times, want 1", got)
+	}
+}

@@ -165,6 +165,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fault = s.random.draw()
 		random = fault != nil
 	}
+	expired := ""
+	if fault != nil && fault.ExpireTokens {
+		s.expireTokensLocked(arrived)
+		expired, fault = fault.String(), nil
+	}
 	s.mu.Unlock()
 
 	if latency > 0 {
@@ -182,6 +187,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault != nil {
 		entry.Fault = fault.String()
 		entry.RandomFault = random
+	}
+	if expired != "" {
+		entry.Fault = expired
 	}
 	if fault != nil && fault.CutBeforeCommit {
 		s.record(entry)

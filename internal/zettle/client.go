@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -314,13 +315,18 @@ func errorMessage(body []byte) string {
 			}
 		}
 	}
-	text := strings.TrimSpace(string(body))
+	// Diagnostics must be UTF-8, and are cut at a character boundary.
+	text := strings.ToValidUTF8(strings.TrimSpace(string(body)), "\uFFFD")
 	if text == "" {
 		return "(no message)"
 	}
 	const limit = 500
 	if len(text) > limit {
-		text = text[:limit] + "…"
+		cut := limit
+		for !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut] + "…"
 	}
 	return text
 }

@@ -121,6 +121,9 @@ func (t *APIKeyTokens) Invalidate(token string) {
 
 const exchangeOperation = "exchange the API key for an access token"
 
+// maxTokenLifetime bounds the lifetime an exchange answer may claim.
+const maxTokenLifetime = 24 * time.Hour
+
 func (t *APIKeyTokens) exchange(ctx context.Context) (string, time.Duration, error) {
 	form := url.Values{"grant_type": {jwtBearerGrant}, "client_id": {t.clientID}, "assertion": {t.apiKey}}
 	ctx = withCallInfo(ctx, callInfo{op: exchangeOperation})
@@ -153,7 +156,9 @@ func (t *APIKeyTokens) exchange(ctx context.Context) (string, time.Duration, err
 	if answer.ExpiresIn <= 0 {
 		return "", 0, fmt.Errorf("%s: the answer gives the token no lifetime (expires_in %d)", exchangeOperation, answer.ExpiresIn)
 	}
-	return answer.AccessToken, time.Duration(answer.ExpiresIn) * time.Second, nil
+	// A lifetime beyond a day is taken as a day, which also keeps a huge
+	// expires_in from overflowing a Duration.
+	return answer.AccessToken, time.Duration(min(answer.ExpiresIn, int64(maxTokenLifetime/time.Second))) * time.Second, nil
 }
 
 // oauthErrorMessage explains an OAuth error answer ({"error",

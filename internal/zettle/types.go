@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"regexp"
 	"strconv"
 )
 
@@ -26,9 +28,14 @@ const StartTracking = "START_TRACKING"
 // movements as a JSON number (42); both decode. It encodes as a number.
 type Quantity float64
 
-// UnmarshalJSON accepts a number or a string holding a number.
+// UnmarshalJSON accepts a number or a string holding a decimal number, and
+// leaves null as it is. NaN, infinities and hexadecimal forms are refused:
+// they are no stock quantity, and could not be sent back.
 func (q *Quantity) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -37,12 +44,15 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 		b = []byte(s)
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return fmt.Errorf("balance %s is not a number", b)
+	if err != nil || !decimalNumber.Match(b) || math.IsInf(f, 0) {
+		return fmt.Errorf("balance %q is not a number", b)
 	}
 	*q = Quantity(f)
 	return nil
 }
+
+// decimalNumber is a JSON number.
+var decimalNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
 // MarshalJSON writes the shortest decimal form.
 func (q Quantity) MarshalJSON() ([]byte, error) {

@@ -304,3 +304,39 @@ func TestAccFaults_missingScopes(t *testing.T) {
 		})
 	}
 }
+
+// A create that runs out of its timeout stops waiting at once. Its request
+// may have been sent, so the resource is saved tainted; the sandbox never
+// applied it, so the next refresh drops it and the plan creates it again.
+func TestAccFaults_createTimeout(t *testing.T) {
+	e := newTestEnv(t)
+	product, variants := e.org.AddProduct(1)
+	resourceConfig := fmt.Sprintf("  initial_balances = { %q = 5 }\n  timeouts {\n    create = \"1s\"\n  }\n", variants[0])
+	config := e.providerBlock() + resourceBlock("test", product, resourceConfig)
+	e.sb.InjectFault(sandbox.Fault{Method: http.MethodPost, Route: routeBulkPattern, Delay: time.Hour})
+	var started time.Time
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		CheckDestroy:             e.expectTracked(product, false),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { started = time.Now() },
+				Config:      config,
+				ExpectError: errorPattern("may have started", "context deadline exceeded"),
+			},
+			{
+				PreConfig: func() {
+					if took := time.Since(started); took > 20*time.Second {
+						t.Errorf("the apply took %v with a 1 s create timeout", took)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trackingAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: e.expectBalance(sandbox.Store, product, variants[0], 5),
+			},
+		},
+	})
+}

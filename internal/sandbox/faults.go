@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"time"
 )
 
 // Fault shapes the answers to the next Times requests that match it.
@@ -32,12 +33,18 @@ type Fault struct {
 	// 401, as a token that expired early would be. The other fields are
 	// ignored.
 	ExpireTokens bool
+	// Delay holds the answer back this long, then serves the request as
+	// usual; a client that gives up first changes nothing. The other fields
+	// are ignored.
+	Delay time.Duration
 }
 
 // String describes the fault as the request log's Fault field and
 // FaultCounts name it.
 func (f *Fault) String() string {
 	switch {
+	case f.Delay > 0:
+		return "delayed " + f.Delay.String()
 	case f.ExpireTokens:
 		return "tokens expired"
 	case f.CutBeforeCommit:

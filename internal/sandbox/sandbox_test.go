@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -282,4 +283,34 @@ func TestLatency(t *testing.T) {
 func TestUnknownEndpoint(t *testing.T) {
 	h := newHarness(t)
 	h.expectError(404, "GET", "/organizations/self/nothing", "", "no such endpoint")
+}
+
+// A delayed request is served late; one whose client gave up first changes
+// nothing.
+func TestFaultDelay(t *testing.T) {
+	h := newHarness(t)
+	product, _ := h.org.AddProduct(1)
+	stop := "/organizations/self/inventory/products/" + product
+	h.org.SetTracking(product, true)
+	h.sb.InjectFault(Fault{Method: "DELETE", Route: "/organizations/{org}/inventory/products/{product}", Delay: time.Hour})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "DELETE", h.url+stop, nil)
+	req.Header.Set("Authorization", "Bearer "+h.org.Token)
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Fatal("a request delayed an hour answered within 50 ms")
+	}
+	if !h.org.IsTracked(product) {
+		t.Error("the request its client gave up on stopped tracking")
+	}
+
+	h.sb.InjectFault(Fault{Method: "DELETE", Route: "/organizations/{org}/inventory/products/{product}", Delay: 20 * time.Millisecond})
+	start := time.Now()
+	if status, raw, _ := h.call("DELETE", stop, ""); status != http.StatusNoContent || time.Since(start) < 20*time.Millisecond {
+		t.Errorf("delayed request: %d %s after %v", status, raw, time.Since(start))
+	}
+	if h.org.IsTracked(product) {
+		t.Error("the delayed request did not stop tracking")
+	}
 }

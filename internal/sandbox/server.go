@@ -165,10 +165,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fault = s.random.draw()
 		random = fault != nil
 	}
-	expired := ""
-	if fault != nil && fault.ExpireTokens {
+	// Faults that only shape the timing or the tokens are noted, then the
+	// request is served as usual.
+	noted := ""
+	switch {
+	case fault != nil && fault.Delay > 0:
+		latency += fault.Delay
+		noted, fault = fault.String(), nil
+	case fault != nil && fault.ExpireTokens:
 		s.expireTokensLocked(arrived)
-		expired, fault = fault.String(), nil
+		noted, fault = fault.String(), nil
 	}
 	s.mu.Unlock()
 
@@ -188,8 +194,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.Fault = fault.String()
 		entry.RandomFault = random
 	}
-	if expired != "" {
-		entry.Fault = expired
+	if noted != "" {
+		entry.Fault = noted
 	}
 	if fault != nil && fault.CutBeforeCommit {
 		s.record(entry)

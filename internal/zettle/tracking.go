@@ -62,10 +62,11 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 	balances, err := c.batch.starts.Do(ctx, req.LocationUUID, start.change())
 	switch {
 	case err == nil:
+	case ctx.Err() != nil:
+		// Timed out or interrupted, perhaps with the request on its way.
+		return TrackedProduct{}, start.incomplete(fmt.Errorf("start tracking: gave up waiting for the answer: %w", err))
 	case !MayHaveApplied(err):
 		return TrackedProduct{}, notInLibrary(req.ProductUUID, err)
-	case ctx.Err() != nil:
-		return TrackedProduct{}, start.incomplete(err)
 	default:
 		c.logf(ctx, "The answer to starting tracking was lost; starting again without moving stock, then moving what is missing",
 			map[string]any{"product_uuid": req.ProductUUID, "error": err.Error()})

@@ -298,9 +298,9 @@ func debug(ctx context.Context, log Logger, msg string, fields map[string]any) {
 	}
 }
 
-// errorMessage pulls the human-readable message out of an error body. Zettle
-// answers {"developerMessage": ...}; OAuth and proxies use other keys.
-func errorMessage(body []byte) string {
+// messageFields lists the fields of a JSON error body that may hold its
+// message, most telling first; none when the body is not a JSON object.
+func messageFields(body []byte) []string {
 	var fields struct {
 		DeveloperMessage string `json:"developerMessage"`
 		Message          string `json:"message"`
@@ -308,11 +308,18 @@ func errorMessage(body []byte) string {
 		ErrorDescription string `json:"error_description"`
 		ErrorType        string `json:"errorType"`
 	}
-	if json.Unmarshal(body, &fields) == nil {
-		for _, m := range []string{fields.DeveloperMessage, fields.Message, fields.ErrorDescription, fields.Error, fields.ErrorType} {
-			if m != "" {
-				return m
-			}
+	if json.Unmarshal(body, &fields) != nil {
+		return nil
+	}
+	return []string{fields.DeveloperMessage, fields.Message, fields.ErrorDescription, fields.Error, fields.ErrorType}
+}
+
+// errorMessage pulls the human-readable message out of an error body. Zettle
+// answers {"developerMessage": ...}; OAuth and proxies use other keys.
+func errorMessage(body []byte) string {
+	for _, m := range messageFields(body) {
+		if m != "" {
+			return m
 		}
 	}
 	// Diagnostics must be UTF-8, and are cut at a character boundary.

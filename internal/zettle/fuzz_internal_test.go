@@ -340,17 +340,7 @@ func lastBytes(s string) string { return s[max(0, len(s)-16):] }
 // isMessageField reports whether msg is one of the fields errorMessage reads
 // a message from.
 func isMessageField(body []byte, msg string) bool {
-	var fields struct {
-		DeveloperMessage string `json:"developerMessage"`
-		Message          string `json:"message"`
-		Error            string `json:"error"`
-		ErrorDescription string `json:"error_description"`
-		ErrorType        string `json:"errorType"`
-	}
-	if json.Unmarshal(body, &fields) != nil {
-		return false
-	}
-	return slices.Contains([]string{fields.DeveloperMessage, fields.Message, fields.Error, fields.ErrorDescription, fields.ErrorType}, msg)
+	return slices.Contains(messageFields(body), msg)
 }
 
 // FuzzOAuthTokenAnswer answers the API key exchange with a status (mapped to

@@ -3,24 +3,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
 )
 
 // Values of -batching.
@@ -40,15 +36,12 @@ const initialBalance = 5
 // logTailLines is how much of a failed command's output is shown.
 const logTailLines = 40
 
-// stopGrace is how long an interrupted terraform command may take to stop
-// before it is killed.
-const stopGrace = 30 * time.Second
-
 // tools are the binaries every case runs.
 type tools struct {
 	terraform string
 	provider  string
-	// self is this binary, which stands in for the provider to measure it.
+	// self is this binary, which stands in for the provider to measure it
+	// (tfdriver.Options.Wrapper).
 	self string
 }
 
@@ -126,14 +119,12 @@ type product struct{ uuid, variant string }
 // caseRun is one case in progress: a fresh sandbox and a work dir.
 type caseRun struct {
 	ctx context.Context
-	tools
 	benchCase
 	sandbox  *sandbox.Server
 	org      *sandbox.Org
 	meter    *concurrencyMeter
 	products []product
-	dir      string
-	env      []string
+	ws       *tfdriver.Workspace
 	progress io.Writer
 }
 
@@ -153,17 +144,21 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 	srv := httptest.NewServer(meter)
 	defer srv.Close()
 
-	dir, err := os.MkdirTemp("", "zettle-bench-")
+	// Terraform runs this binary in place of the provider, which it wraps
+	// to measure its memory.
+	ws, err := tfdriver.NewWorkspace(tfdriver.Options{
+		Terraform: t.terraform, Provider: t.provider, Wrapper: t.self, Pattern: "zettle-bench-",
+	})
 	if err != nil {
-		return caseResult{}, fmt.Errorf("creating the work dir: %w", err)
+		return caseResult{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer ws.Close()
 
 	work := &caseRun{
-		ctx: ctx, tools: t, benchCase: c, sandbox: sb, org: org, meter: meter, products: products,
-		dir: dir, progress: progress,
+		ctx: ctx, benchCase: c, sandbox: sb, org: org, meter: meter, products: products,
+		ws: ws, progress: progress,
 	}
-	if err := work.writeWorkDir(srv.URL); err != nil {
+	if err := ws.WriteFile("main.tf", []byte(work.configuration(srv.URL))); err != nil {
 		return caseResult{}, err
 	}
 
@@ -181,40 +176,6 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 		return res, err
 	}
 	return res, work.checkDestroyed()
-}
-
-// writeWorkDir writes the CLI configuration, the provider wrapper and the
-// Terraform configuration, and prepares the commands' environment.
-func (r *caseRun) writeWorkDir(sandboxURL string) error {
-	// dev_overrides lets Terraform run the provider from pluginDir without
-	// terraform init. The executable there is this binary, which wraps the
-	// real provider to measure its memory.
-	pluginDir := filepath.Join(r.dir, "plugins")
-	if err := os.Mkdir(pluginDir, 0o755); err != nil {
-		return fmt.Errorf("creating the provider dir: %w", err)
-	}
-	if err := os.Symlink(r.self, filepath.Join(pluginDir, "terraform-provider-zettle")); err != nil {
-		return fmt.Errorf("linking the provider wrapper: %w", err)
-	}
-	cliConfig := filepath.Join(r.dir, "terraform.rc")
-	rc := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/zettle-community/zettle" = %q
-  }
-  direct {}
-}
-`, pluginDir)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
-		return fmt.Errorf("writing the CLI configuration: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(r.dir, "main.tf"), []byte(r.configuration(sandboxURL)), 0o644); err != nil {
-		return fmt.Errorf("writing main.tf: %w", err)
-	}
-	r.env = append(terraformEnv(),
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		envWrapProvider+"="+r.provider,
-	)
-	return nil
 }
 
 // configuration is the case's main.tf: one zettle_inventory_tracking per
@@ -248,103 +209,36 @@ resource "zettle_inventory_tracking" "p" {
 	return b.String()
 }
 
-// terraformEnv is this process's environment made neutral for Terraform.
-func terraformEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		// Logging slows Terraform and the provider down, extra CLI
-		// arguments change the commands measured, and ZETTLE_* settings
-		// would change the provider's configuration (a location UUID, for
-		// one, saves the lookup).
-		switch {
-		case name == "TF_LOG", strings.HasPrefix(name, "TF_LOG_"),
-			name == "TF_CLI_ARGS", strings.HasPrefix(name, "TF_CLI_ARGS_"),
-			strings.HasPrefix(name, "ZETTLE_"):
-		default:
-			env = append(env, kv)
-		}
-	}
-	return append(env, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-}
-
 // measure runs one terraform command in the work dir and measures it.
 func (r *caseRun) measure(command string, args ...string) (commandCost, error) {
 	if r.parallelism > 0 {
 		args = append(args, "-parallelism="+strconv.Itoa(r.parallelism))
 	}
-	rssDir := filepath.Join(r.dir, "rss-"+command)
-	if err := os.Mkdir(rssDir, 0o755); err != nil {
-		return commandCost{}, fmt.Errorf("creating the RSS dir: %w", err)
-	}
-	logPath := filepath.Join(r.dir, command+".log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return commandCost{}, fmt.Errorf("creating the log of terraform %s: %w", command, err)
-	}
-	defer logFile.Close()
-
-	cmd := exec.CommandContext(r.ctx, r.terraform, append([]string{command}, args...)...)
-	cmd.Dir = r.dir
-	// In a process group of its own, Terraform hears of an interrupt once,
-	// from here, and stops gracefully while the sandbox still answers.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = stopGrace
-	cmd.Env = append(slices.Clip(r.env), envRSSDir+"="+rssDir)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-
 	r.sandbox.ResetRequests()
 	r.meter.reset()
-	start := time.Now()
-	err = cmd.Run()
-	wall := time.Since(start)
+	res, err := r.ws.Run(r.ctx, command, append([]string{command}, args...)...)
 	if err != nil {
 		var exit *exec.ExitError
 		if command == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2 {
 			err = errors.New("the plan after apply wants changes")
 		}
 		return commandCost{}, fmt.Errorf("terraform %s: %w; last %d lines of its output:\n%s",
-			command, err, logTailLines, tail(logPath, logTailLines))
+			command, err, logTailLines, res.Tail(logTailLines))
 	}
 
-	cost := commandCost{wall: wall, peakInFlight: r.meter.peak()}
+	cost := commandCost{wall: res.Wall, peakInFlight: r.meter.peak()}
 	for _, req := range r.sandbox.Requests() {
 		cost.requests++
 		if req.Route == bulkRoute {
 			cost.bulkRequests++
 		}
 	}
-	if cost.peakRSSKiB, err = peakRSS(rssDir); err != nil {
+	if cost.peakRSSKiB, err = res.PeakRSSKiB(); err != nil {
 		return commandCost{}, fmt.Errorf("terraform %s: %w", command, err)
 	}
 	fmt.Fprintf(r.progress, "  %-7s %5d requests (%d bulk), at most %d at once, %.1f s, provider peak RSS %s\n",
-		command, cost.requests, cost.bulkRequests, cost.peakInFlight, wall.Seconds(), formatRSS(cost.peakRSSKiB))
+		command, cost.requests, cost.bulkRequests, cost.peakInFlight, res.Wall.Seconds(), formatRSS(cost.peakRSSKiB))
 	return cost, nil
-}
-
-// peakRSS is the largest peak RSS that the provider wrapper recorded in dir.
-func peakRSS(dir string) (int64, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return 0, fmt.Errorf("reading the provider's RSS records: %w", err)
-	}
-	if len(entries) == 0 {
-		return 0, fmt.Errorf("no provider RSS recorded in %s: did Terraform run the wrapper?", dir)
-	}
-	var peak int64
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return 0, fmt.Errorf("reading the provider's RSS record: %w", err)
-		}
-		kib, err := strconv.ParseInt(string(data), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("provider RSS record %s: %w", e.Name(), err)
-		}
-		peak = max(peak, kib)
-	}
-	return peak, nil
 }
 
 func (r *caseRun) checkApplied() error {
@@ -367,16 +261,6 @@ func (r *caseRun) checkDestroyed() error {
 		}
 	}
 	return nil
-}
-
-// tail returns the last n lines of the file at path.
-func tail(path string, n int) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Sprintf("(could not read %s: %v)", path, err)
-	}
-	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
-	return string(bytes.Join(lines[max(0, len(lines)-n):], []byte("\n")))
 }
 
 // concurrencyMeter passes requests to the sandbox and keeps the peak number

@@ -19,15 +19,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"os/signal"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
 )
 
 // markers name the lines that enclose a results block in the -out file;
@@ -52,8 +50,8 @@ type options struct {
 func main() {
 	// Terraform starts this binary as the provider with its own arguments,
 	// which the flags below would refuse.
-	if provider := os.Getenv(envWrapProvider); provider != "" {
-		os.Exit(wrapProvider(provider, os.Getenv(envRSSDir)))
+	if code, wrapped := tfdriver.ServeWrapper(); wrapped {
+		os.Exit(code)
 	}
 	opts, err := parseFlags()
 	if err != nil {
@@ -86,19 +84,10 @@ func parseFlags() (options, error) {
 	if *provider == "" {
 		return opts, fmt.Errorf("-provider is required")
 	}
-	if opts.provider, err = filepath.Abs(*provider); err != nil {
+	if opts.provider, err = tfdriver.CheckProvider(*provider); err != nil {
 		return opts, fmt.Errorf("-provider: %w", err)
 	}
-	if info, err := os.Stat(opts.provider); err != nil {
-		return opts, fmt.Errorf("-provider: %w", err)
-	} else if info.IsDir() || info.Mode()&0o111 == 0 {
-		return opts, fmt.Errorf("-provider: %s is not an executable file", opts.provider)
-	}
-	if opts.terraform, err = exec.LookPath(*terraform); err != nil {
-		return opts, fmt.Errorf("-terraform: %w", err)
-	}
-	// The commands run in a work dir: a relative path would not resolve.
-	if opts.terraform, err = filepath.Abs(opts.terraform); err != nil {
+	if opts.terraform, err = tfdriver.LookTerraform(*terraform); err != nil {
 		return opts, fmt.Errorf("-terraform: %w", err)
 	}
 	if opts.counts, err = parseList("-n", *counts, func(s string) (int, error) {
@@ -171,13 +160,13 @@ func run(opts options) error {
 			return fmt.Errorf("-out %s: %w", opts.out, err)
 		}
 	}
-	version, err := terraformVersion(opts.terraform)
+	version, err := tfdriver.Version(opts.terraform)
 	if err != nil {
 		return err
 	}
 	// An interrupt stops the running terraform command; the case then fails
 	// and cleans up after itself.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := tfdriver.InterruptContext(context.Background())
 	defer stop()
 
 	// Related rows sit side by side: for each N, each latency, each
@@ -208,18 +197,6 @@ func run(opts options) error {
 		return writeOut(opts.out, opts.section, block)
 	}
 	return nil
-}
-
-// terraformVersion is the first line of terraform version.
-func terraformVersion(terraform string) (string, error) {
-	cmd := exec.Command(terraform, "version")
-	cmd.Env = terraformEnv()
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("terraform version: %w", err)
-	}
-	first, _, _ := strings.Cut(string(out), "\n")
-	return strings.TrimSpace(first), nil
 }
 
 // report is the results block: the setup, the table, how to reproduce it.

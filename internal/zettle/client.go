@@ -143,15 +143,23 @@ type APIError struct {
 	Message string
 	// Err is why no answer came, when none did.
 	Err error
+	// Attempts is how many times the request was sent, retries included.
+	Attempts int
 }
 
 func (e *APIError) Unwrap() error { return e.Err }
 
 func (e *APIError) Error() string {
+	var msg string
 	if e.StatusCode == 0 {
-		return fmt.Sprintf("%s: no answer from the Zettle API: %s", e.Operation, e.Message)
+		msg = fmt.Sprintf("%s: no answer from the Zettle API: %s", e.Operation, e.Message)
+	} else {
+		msg = fmt.Sprintf("%s: HTTP %d %s: %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), e.Message)
 	}
-	return fmt.Sprintf("%s: HTTP %d %s: %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), e.Message)
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	return msg
 }
 
 // StatusOf returns the HTTP status of an APIError anywhere in err's chain, or 0.
@@ -210,7 +218,8 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 			return fmt.Errorf("%s: encoding request: %w", r.op, err)
 		}
 	}
-	ctx = withCallInfo(ctx, callInfo{op: r.op, movesStock: r.movesStock})
+	info := &callInfo{op: r.op, movesStock: r.movesStock}
+	ctx = withCallInfo(ctx, info)
 	status, respBody, err := c.send(ctx, r.op, r.method, u.String(), body)
 	if _, renewable := c.tokens.(invalidator); renewable && status == http.StatusUnauthorized {
 		c.logf(ctx, "Zettle API refused the access token; renewing it", map[string]any{"operation": r.op})
@@ -227,7 +236,7 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 		case http.StatusForbidden:
 			msg = fmt.Sprintf("the access token lacks the %s scope, or access to the organization: %s", r.scope(), msg)
 		}
-		return &APIError{Operation: r.op, StatusCode: status, Message: msg}
+		return &APIError{Operation: r.op, StatusCode: status, Message: msg, Attempts: info.attempts}
 	}
 	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
 		return nil
@@ -278,7 +287,7 @@ func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byt
 func roundTrip(hc *retryablehttp.Client, req *retryablehttp.Request, op string) (int, []byte, error) {
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, nil, &APIError{Operation: op, Message: err.Error(), Err: err}
+		return 0, nil, &APIError{Operation: op, Message: err.Error(), Err: err, Attempts: callInfoOf(req.Context()).attempts}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

@@ -126,7 +126,8 @@ const maxTokenLifetime = 24 * time.Hour
 
 func (t *APIKeyTokens) exchange(ctx context.Context) (string, time.Duration, error) {
 	form := url.Values{"grant_type": {jwtBearerGrant}, "client_id": {t.clientID}, "assertion": {t.apiKey}}
-	ctx = withCallInfo(ctx, callInfo{op: exchangeOperation})
+	info := &callInfo{op: exchangeOperation}
+	ctx = withCallInfo(ctx, info)
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, t.tokenURL, []byte(form.Encode()))
 	if err != nil {
 		return "", 0, fmt.Errorf("%s: %w", exchangeOperation, err)
@@ -144,7 +145,7 @@ func (t *APIKeyTokens) exchange(ctx context.Context) (string, time.Duration, err
 	}
 	debug(ctx, t.log, "Zettle OAuth response", map[string]any{"operation": exchangeOperation, "status": status})
 	if status < 200 || status > 299 {
-		return "", 0, &APIError{Operation: exchangeOperation, StatusCode: status, Message: oauthErrorMessage(body)}
+		return "", 0, &APIError{Operation: exchangeOperation, StatusCode: status, Message: oauthErrorMessage(body), Attempts: info.attempts}
 	}
 	var answer struct {
 		AccessToken string `json:"access_token"`

@@ -3,7 +3,6 @@ package zettle
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -43,23 +42,27 @@ const (
 var DefaultRetries = Retries{MaxRetries: DefaultMaxRetries, RequestTimeout: DefaultRequestTimeout}
 
 // callInfo travels with a request's context to the retry policy and the
-// retry log.
+// retry log, and counts the attempts.
 type callInfo struct {
 	op string
 	// movesStock marks a request that must not be repeated blindly: after
 	// a lost answer or a 5xx it may have moved stock already.
 	movesStock bool
+	// attempts is how many times the request was sent so far.
+	attempts int
 }
 
 type callInfoKey struct{}
 
-func withCallInfo(ctx context.Context, info callInfo) context.Context {
+func withCallInfo(ctx context.Context, info *callInfo) context.Context {
 	return context.WithValue(ctx, callInfoKey{}, info)
 }
 
-func callInfoOf(ctx context.Context) callInfo {
-	info, _ := ctx.Value(callInfoKey{}).(callInfo)
-	return info
+func callInfoOf(ctx context.Context) *callInfo {
+	if info, ok := ctx.Value(callInfoKey{}).(*callInfo); ok {
+		return info
+	}
+	return &callInfo{}
 }
 
 // newRetryingHTTP returns the retrying HTTP client that sends every request of
@@ -81,16 +84,12 @@ func newRetryingHTTP(r Retries, hc *http.Client, log Logger) *retryablehttp.Clie
 		Backoff:      backoff,
 		// The last answer, a 503 say, is returned as it is, so that its
 		// status and message reach the user.
-		ErrorHandler: func(resp *http.Response, err error, attempts int) (*http.Response, error) {
-			if err != nil && attempts > 1 {
-				err = fmt.Errorf("%w (after %d attempts)", err, attempts)
-			}
-			return resp, err
-		},
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	// retryablehttp logs through hooks here, with the request's context,
 	// so that its events reach tflog with the provider's masking.
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, retry int) {
+		callInfoOf(req.Context()).attempts = retry + 1
 		if retry > 0 {
 			debug(req.Context(), log, "Retrying Zettle API request", map[string]any{
 				"operation": callInfoOf(req.Context()).op, "method": req.Method, "url": req.URL.Redacted(), "retry": retry,

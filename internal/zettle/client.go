@@ -85,6 +85,10 @@ type Client struct {
 	locMu     sync.Mutex
 	locations Locations
 
+	// stopped holds the products this client stopped tracking: they keep
+	// saved levels, which a start moving stock would overshoot.
+	stopped sync.Map
+
 	batch *coalescer
 }
 

@@ -40,7 +40,10 @@ func (c *Client) StopTracking(ctx context.Context, product string) error {
 	defer c.inventoryChanged()
 	err := c.call(ctx, request{op: "stop tracking", method: http.MethodDelete, path: "/organizations/self/inventory/products/" + url.PathEscape(product), write: true}, nil)
 	if StatusOf(err) == http.StatusNotFound {
-		return nil
+		err = nil
+	}
+	if err == nil {
+		c.stopped.Store(product, true)
 	}
 	return err
 }

@@ -35,7 +35,8 @@ type TrackedProduct struct {
 // assumption that the variants start from zero. A product tracked before comes
 // back with its saved levels; the bulk answer shows the resulting balance, so
 // any difference is corrected by one further movement. The result equals the
-// target either way.
+// target either way. A product this client stopped tracking, as a replacement
+// does, starts without moving stock, and only the difference moves.
 //
 // A request that moves stock is never repeated blindly. When one gets no
 // answer, or a 5xx, it may or may not have been applied: tracking is started
@@ -59,7 +60,14 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 	bin, _ := locs.ByType(LocationBin)
 	start := tracking{TrackingRequest: req, supplier: supplier.UUID, bin: bin.UUID, variants: slices.Sorted(maps.Keys(req.InitialBalances))}
 
-	balances, err := c.batch.starts.Do(ctx, req.LocationUUID, start.change())
+	change := start.change()
+	if _, stopped := c.stopped.Load(req.ProductUUID); stopped {
+		// Stopped earlier in this run, as when Terraform replaces the
+		// resource: its saved levels come back, so no stock moves before
+		// they are read.
+		change = start.trackingOnly()
+	}
+	balances, err := c.batch.starts.Do(ctx, req.LocationUUID, change)
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:

@@ -2,6 +2,7 @@ package zettle_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -130,5 +131,36 @@ func TestStartTrackingRefusesLocationsOtherThanStore(t *testing.T) {
 	}
 	if org.IsTracked(product) {
 		t.Error("tracked anyway")
+	}
+}
+
+// A product stopped and started again by one client, as when Terraform
+// replaces its resource, comes back with its saved levels: only the
+// difference to the target moves, never the whole target first.
+func TestStartAfterStopMovesOnlyTheDifference(t *testing.T) {
+	c, _, org := newSandboxClient(t)
+	ctx := context.Background()
+	product, v := org.AddProduct(1)
+	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 5}}
+	if _, err := c.StartTracking(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StopTracking(ctx, product); err != nil {
+		t.Fatal(err)
+	}
+	req.InitialBalances[v[0]] = 7
+	got, err := c.StartTracking(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Balances[v[0]] != 7 || org.Balance(sandbox.Store, product, v[0]) != 7 {
+		t.Errorf("balance %v reported, %v in the sandbox; want 7", got.Balances[v[0]], org.Balance(sandbox.Store, product, v[0]))
+	}
+	var moved []float64
+	for _, m := range org.Movements() {
+		moved = append(moved, m.Quantity)
+	}
+	if fmt.Sprint(moved) != "[5 2]" {
+		t.Errorf("movements %v, want 5 at the first start, then only the missing 2", moved)
 	}
 }

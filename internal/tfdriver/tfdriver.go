@@ -18,6 +18,7 @@ package tfdriver
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -231,6 +232,23 @@ func Version(terraform string) (string, error) {
 	}
 	first, _, _ := strings.Cut(string(out), "\n")
 	return strings.TrimSpace(first), nil
+}
+
+// ResolveTools checks the values of a command's -provider and -terraform
+// flags (see CheckProvider and LookTerraform) and returns the absolute paths
+// of the provider binary and the Terraform CLI. Its errors name the flag at
+// fault; -provider is required.
+func ResolveTools(provider, terraform string) (providerPath, terraformPath string, err error) {
+	if provider == "" {
+		return "", "", errors.New("-provider is required")
+	}
+	if providerPath, err = CheckProvider(provider); err != nil {
+		return "", "", fmt.Errorf("-provider: %w", err)
+	}
+	if terraformPath, err = LookTerraform(terraform); err != nil {
+		return "", "", fmt.Errorf("-terraform: %w", err)
+	}
+	return providerPath, terraformPath, nil
 }
 
 // LookTerraform finds the Terraform CLI by path or name and makes its path

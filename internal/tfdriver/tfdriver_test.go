@@ -179,12 +179,24 @@ func TestRunInterruptsOnCancel(t *testing.T) {
 	}
 }
 
+// toolFiles makes a temporary dir holding an executable file, exe, and a
+// file that is not executable, plain.
+func toolFiles(t *testing.T) (dir, exe, plain string) {
+	t.Helper()
+	dir = t.TempDir()
+	exe = filepath.Join(dir, "exe")
+	plain = filepath.Join(dir, "plain")
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(plain, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, exe, plain
+}
+
 func TestCheckProviderAndLookTerraform(t *testing.T) {
-	dir := t.TempDir()
-	exe := filepath.Join(dir, "exe")
-	plain := filepath.Join(dir, "plain")
-	_ = os.WriteFile(exe, []byte("#!/bin/sh\n"), 0o755)
-	_ = os.WriteFile(plain, nil, 0o644)
+	dir, exe, plain := toolFiles(t)
 	if got, err := CheckProvider(exe); err != nil || got != exe {
 		t.Errorf("CheckProvider(exe): %q, %v", got, err)
 	}
@@ -196,6 +208,24 @@ func TestCheckProviderAndLookTerraform(t *testing.T) {
 	t.Chdir(dir)
 	if got, err := LookTerraform("./exe"); err != nil || got != exe {
 		t.Errorf("LookTerraform(./exe): %q, %v; want the absolute path", got, err)
+	}
+}
+
+func TestResolveTools(t *testing.T) {
+	dir, exe, plain := toolFiles(t)
+	t.Chdir(dir)
+	if provider, terraform, err := ResolveTools("exe", "./exe"); err != nil || provider != exe || terraform != exe {
+		t.Errorf("ResolveTools(exe, ./exe): %q, %q, %v; want both %s", provider, terraform, err, exe)
+	}
+	for _, c := range []struct{ provider, terraform, want string }{
+		{"", "./exe", "-provider is required"},
+		{"plain", "./exe", "-provider: " + plain + " is not an executable file"},
+		{"exe", "./missing", "-terraform: "},
+	} {
+		_, _, err := ResolveTools(c.provider, c.terraform)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("ResolveTools(%q, %q): error %v, want it to begin %q", c.provider, c.terraform, err, c.want)
+		}
 	}
 }
 

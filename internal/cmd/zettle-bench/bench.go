@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
 	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
 )
 
@@ -29,9 +30,6 @@ const (
 	// "on/<duration>" is batching on with that max_wait.
 	maxWaitSeparator = "/"
 )
-
-// initialBalance is the STORE balance each product's first variant starts at.
-const initialBalance = 5
 
 // logTailLines is how much of a failed command's output is shown.
 const logTailLines = 40
@@ -113,9 +111,6 @@ func (r caseResult) peakRSSKiB() int64 {
 
 const bulkRoute = "POST /organizations/{org}/v2/inventory/bulk"
 
-// product is one product of the case and the variant given a balance.
-type product struct{ uuid, variant string }
-
 // caseRun is one case in progress: a fresh sandbox and a work dir.
 type caseRun struct {
 	ctx context.Context
@@ -123,7 +118,7 @@ type caseRun struct {
 	sandbox  *sandbox.Server
 	org      *sandbox.Org
 	meter    *concurrencyMeter
-	products []product
+	products []scenario.Product
 	ws       *tfdriver.Workspace
 	progress io.Writer
 }
@@ -135,11 +130,7 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 	sb := sandbox.New()
 	sb.SetLatency(c.latency)
 	org := sb.AddOrganization(sandbox.OrgSpec{})
-	products := make([]product, c.n)
-	for i := range products {
-		uuid, variants := org.AddProduct(2)
-		products[i] = product{uuid, variants[0]}
-	}
+	products := scenario.AddCatalogue(org, c.n)
 	meter := &concurrencyMeter{next: sb}
 	srv := httptest.NewServer(meter)
 	defer srv.Close()
@@ -158,7 +149,8 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 		ctx: ctx, benchCase: c, sandbox: sb, org: org, meter: meter, products: products,
 		ws: ws, progress: progress,
 	}
-	if err := ws.WriteFile("main.tf", []byte(work.configuration(srv.URL))); err != nil {
+	config := scenario.Configuration(org.Token, srv.URL, c.batchingBlock(), products)
+	if err := ws.WriteFile("main.tf", []byte(config)); err != nil {
 		return caseResult{}, err
 	}
 
@@ -176,37 +168,6 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 		return res, err
 	}
 	return res, work.checkDestroyed()
-}
-
-// configuration is the case's main.tf: one zettle_inventory_tracking per
-// product, each bringing the product's first variant to initialBalance.
-func (r *caseRun) configuration(sandboxURL string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, `terraform {
-  required_providers {
-    zettle = { source = "zettle-community/zettle" }
-  }
-}
-
-provider "zettle" {
-  access_token  = %q
-  inventory_url = %q
-`, r.org.Token, sandboxURL)
-	b.WriteString(r.batchingBlock())
-	b.WriteString("}\n\nlocals {\n  products = {\n")
-	for _, p := range r.products {
-		fmt.Fprintf(&b, "    %q = %q\n", p.uuid, p.variant)
-	}
-	fmt.Fprintf(&b, `  }
-}
-
-resource "zettle_inventory_tracking" "p" {
-  for_each         = local.products
-  product_uuid     = each.key
-  initial_balances = { (each.value) = %d }
-}
-`, initialBalance)
-	return b.String()
 }
 
 // measure runs one terraform command in the work dir and measures it.
@@ -243,12 +204,12 @@ func (r *caseRun) measure(command string, args ...string) (commandCost, error) {
 
 func (r *caseRun) checkApplied() error {
 	for _, p := range r.products {
-		if !r.org.IsTracked(p.uuid) {
-			return fmt.Errorf("after apply, product %s is not tracked", p.uuid)
+		if !r.org.IsTracked(p.UUID) {
+			return fmt.Errorf("after apply, product %s is not tracked", p.UUID)
 		}
-		if got := r.org.Balance(sandbox.Store, p.uuid, p.variant); got != initialBalance {
+		if got := r.org.Balance(sandbox.Store, p.UUID, p.First); got != scenario.InitialBalance {
 			return fmt.Errorf("after apply, variant %s of product %s has STORE balance %v, want %d",
-				p.variant, p.uuid, got, initialBalance)
+				p.First, p.UUID, got, scenario.InitialBalance)
 		}
 	}
 	return nil
@@ -256,8 +217,8 @@ func (r *caseRun) checkApplied() error {
 
 func (r *caseRun) checkDestroyed() error {
 	for _, p := range r.products {
-		if r.org.IsTracked(p.uuid) {
-			return fmt.Errorf("after destroy, product %s is still tracked", p.uuid)
+		if r.org.IsTracked(p.UUID) {
+			return fmt.Errorf("after destroy, product %s is still tracked", p.UUID)
 		}
 	}
 	return nil

@@ -81,14 +81,8 @@ func parseFlags() (options, error) {
 
 	opts := options{out: *out, section: *section}
 	var err error
-	if *provider == "" {
-		return opts, fmt.Errorf("-provider is required")
-	}
-	if opts.provider, err = tfdriver.CheckProvider(*provider); err != nil {
-		return opts, fmt.Errorf("-provider: %w", err)
-	}
-	if opts.terraform, err = tfdriver.LookTerraform(*terraform); err != nil {
-		return opts, fmt.Errorf("-terraform: %w", err)
+	if opts.provider, opts.terraform, err = tfdriver.ResolveTools(*provider, *terraform); err != nil {
+		return opts, err
 	}
 	if opts.counts, err = parseList("-n", *counts, func(s string) (int, error) {
 		n, err := strconv.Atoi(s)

@@ -7,14 +7,8 @@ import (
 	"slices"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
 )
-
-// product is one product of the soak: its first variant is given
-// initialBalance, its second is left alone.
-type product struct {
-	uuid             string
-	first, untouched string
-}
 
 // violation is a broken invariant, about one variant when variant is set.
 type violation struct {
@@ -40,12 +34,12 @@ func (v violation) String() string {
 // such as the saved level of a product tracked before, goes to BIN, never
 // back to SUPPLIER); an untouched variant, or a product not in the soak,
 // moves nothing; and nothing moves but SUPPLIER→STORE and STORE→BIN.
-func checkApplyMovements(moves []sandbox.Movement, products []product, limit float64) []violation {
+func checkApplyMovements(moves []sandbox.Movement, products []scenario.Product, limit float64) []violation {
 	type key struct{ product, variant string }
 	role := map[key]string{}
 	for _, p := range products {
-		role[key{p.uuid, p.first}] = "first"
-		role[key{p.uuid, p.untouched}] = "untouched"
+		role[key{p.UUID, p.First}] = "first"
+		role[key{p.UUID, p.Untouched}] = "untouched"
 	}
 	supplied := map[key]float64{}
 	var order []key
@@ -114,14 +108,14 @@ var balanceLocations = []string{sandbox.Store, sandbox.Bin, sandbox.Sold}
 // checkConserved compares the replayed ledger with the balances the sandbox
 // holds (balance answers one): stock is neither made nor lost outside the
 // ledger.
-func checkConserved(replayed map[balanceKey]float64, products []product, balance func(location, product, variant string) float64) []violation {
+func checkConserved(replayed map[balanceKey]float64, products []scenario.Product, balance func(location, product, variant string) float64) []violation {
 	var out []violation
 	for _, p := range products {
-		for _, v := range []string{p.first, p.untouched} {
+		for _, v := range []string{p.First, p.Untouched} {
 			for _, loc := range balanceLocations {
-				want := replayed[balanceKey{loc, p.uuid, v}]
-				if got := balance(loc, p.uuid, v); got != want {
-					out = append(out, violation{product: p.uuid, variant: v, msg: fmt.Sprintf("%s balance is %s, but the ledger replayed gives %s", loc, formatQty(got), formatQty(want))})
+				want := replayed[balanceKey{loc, p.UUID, v}]
+				if got := balance(loc, p.UUID, v); got != want {
+					out = append(out, violation{product: p.UUID, variant: v, msg: fmt.Sprintf("%s balance is %s, but the ledger replayed gives %s", loc, formatQty(got), formatQty(want))})
 				}
 			}
 		}

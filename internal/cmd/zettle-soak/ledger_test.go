@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
 )
 
 const (
@@ -16,8 +17,8 @@ const (
 )
 
 var (
-	pA = product{uuid: "pa", first: "pa-1", untouched: "pa-2"}
-	pB = product{uuid: "pb", first: "pb-1", untouched: "pb-2"}
+	pA = scenario.Product{UUID: "pa", First: "pa-1", Untouched: "pa-2"}
+	pB = scenario.Product{UUID: "pb", First: "pb-1", Untouched: "pb-2"}
 )
 
 func mv(p, v, from, to string, q float64, route string) sandbox.Movement {
@@ -40,7 +41,7 @@ func TestCheckApplyMovementsAcceptsWhatIsNeeded(t *testing.T) {
 			mv("pa", "pa-1", sandbox.Supplier, sandbox.Store, 3, move),
 		},
 	} {
-		if vs := checkApplyMovements(moves, []product{pA, pB}, 5); len(vs) != 0 {
+		if vs := checkApplyMovements(moves, []scenario.Product{pA, pB}, 5); len(vs) != 0 {
 			t.Errorf("%s: violations %v", name, vs)
 		}
 	}
@@ -54,7 +55,7 @@ func TestCheckApplyMovementsFindsABalanceMovedTwice(t *testing.T) {
 		mv("pa", "pa-1", sandbox.Supplier, sandbox.Store, 5, bulk),
 		mv("pa", "pa-1", sandbox.Store, sandbox.Bin, 5, move),
 	}
-	vs := checkApplyMovements(moves, []product{pA, pB}, 5)
+	vs := checkApplyMovements(moves, []scenario.Product{pA, pB}, 5)
 	if len(vs) != 1 || vs[0].product != "pa" || vs[0].variant != "pa-1" || !vs[0].movedTwice ||
 		!strings.Contains(vs[0].msg, "moved 10 SUPPLIER→STORE in one apply, more than the 5 needed") {
 		t.Errorf("violations %+v", vs)
@@ -68,7 +69,7 @@ func TestCheckApplyMovementsFindsStrayMovements(t *testing.T) {
 		mv("pb", "pb-1", sandbox.Store, sandbox.Supplier, 1, move),
 		mv("pb", "pb-1", sandbox.Store, sandbox.Sold, 1, sandbox.ControlRoute),
 	}
-	vs := checkApplyMovements(moves, []product{pA, pB}, 5)
+	vs := checkApplyMovements(moves, []scenario.Product{pA, pB}, 5)
 	want := []string{
 		"product pa variant pa-2: moved, but no initial balance names it",
 		"product pz variant pz-1: moved, but it is no variant of the soak's products",
@@ -122,12 +123,12 @@ func TestReplayAndConservation(t *testing.T) {
 		held[k] = q
 	}
 	balance := func(loc, p, v string) float64 { return held[balanceKey{loc, p, v}] }
-	if vs := checkConserved(replayed, []product{pA, pB}, balance); len(vs) != 0 {
+	if vs := checkConserved(replayed, []scenario.Product{pA, pB}, balance); len(vs) != 0 {
 		t.Errorf("violations %v", vs)
 	}
 	held[balanceKey{sandbox.Bin, "pa", "pa-1"}] = 0
 	held[balanceKey{sandbox.Store, "pb", "pb-2"}] = 1
-	vs := checkConserved(replayed, []product{pA, pB}, balance)
+	vs := checkConserved(replayed, []scenario.Product{pA, pB}, balance)
 	if len(vs) != 2 ||
 		vs[0].String() != "product pa variant pa-1: BIN balance is 0, but the ledger replayed gives 5" ||
 		vs[1].String() != "product pb variant pb-2: STORE balance is 1, but the ledger replayed gives 0" {

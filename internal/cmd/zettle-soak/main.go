@@ -83,14 +83,8 @@ func parseFlags() (options, error) {
 
 	opts := options{n: *n, cycles: *cycles, rate: *rate, seed: *seed, latency: *latency}
 	var err error
-	if *provider == "" {
-		return opts, fmt.Errorf("-provider is required")
-	}
-	if opts.provider, err = tfdriver.CheckProvider(*provider); err != nil {
-		return opts, fmt.Errorf("-provider: %w", err)
-	}
-	if opts.terraform, err = tfdriver.LookTerraform(*terraform); err != nil {
-		return opts, fmt.Errorf("-terraform: %w", err)
+	if opts.provider, opts.terraform, err = tfdriver.ResolveTools(*provider, *terraform); err != nil {
+		return opts, err
 	}
 	switch {
 	case opts.n < 1:

@@ -17,12 +17,9 @@ import (
 	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
 	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
 )
-
-// initialBalance is the STORE balance each product's first variant is
-// brought to.
-const initialBalance = 5
 
 // maxReruns is how often a failed terraform command is run again.
 const maxReruns = 3
@@ -58,7 +55,7 @@ type soak struct {
 	opts     options
 	sb       *sandbox.Server
 	org      *sandbox.Org
-	products []product
+	products []scenario.Product
 	ws       *tfdriver.Workspace
 	progress io.Writer
 	rep      *report
@@ -96,11 +93,7 @@ func run(ctx context.Context, opts options, progress io.Writer) (*report, error)
 	sb := sandbox.New()
 	sb.SetLatency(opts.latency)
 	org := sb.AddOrganization(sandbox.OrgSpec{})
-	products := make([]product, opts.n)
-	for i := range products {
-		uuid, variants := org.AddProduct(2)
-		products[i] = product{uuid: uuid, first: variants[0], untouched: variants[1]}
-	}
+	products := scenario.AddCatalogue(org, opts.n)
 	srv := httptest.NewServer(sb)
 	defer srv.Close()
 
@@ -109,7 +102,10 @@ func run(ctx context.Context, opts options, progress io.Writer) (*report, error)
 		return nil, err
 	}
 	defer ws.Close()
-	if err := ws.WriteFile("main.tf", []byte(configuration(org.Token, srv.URL, products))); err != nil {
+	// No extra provider settings: the provider's defaults apply (batching
+	// on, max_retries 4).
+	config := scenario.Configuration(org.Token, srv.URL, "", products)
+	if err := ws.WriteFile("main.tf", []byte(config)); err != nil {
 		return nil, err
 	}
 
@@ -120,40 +116,6 @@ func run(ctx context.Context, opts options, progress io.Writer) (*report, error)
 	rep.faults = sb.FaultCounts()
 	rep.wall = time.Since(start)
 	return rep, err
-}
-
-// configuration is main.tf: one zettle_inventory_tracking per product, each
-// bringing the product's first variant to initialBalance, with the
-// provider's defaults (batching on, max_retries 4).
-func configuration(token, sandboxURL string, products []product) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, `terraform {
-  required_providers {
-    zettle = { source = "zettle-community/zettle" }
-  }
-}
-
-provider "zettle" {
-  access_token  = %q
-  inventory_url = %q
-}
-
-locals {
-  products = {
-`, token, sandboxURL)
-	for _, p := range products {
-		fmt.Fprintf(&b, "    %q = %q\n", p.uuid, p.first)
-	}
-	fmt.Fprintf(&b, `  }
-}
-
-resource "zettle_inventory_tracking" "p" {
-  for_each         = local.products
-  product_uuid     = each.key
-  initial_balances = { (each.value) = %d }
-}
-`, initialBalance)
-	return b.String()
 }
 
 // cycles runs apply, plan and destroy opts.cycles times, stopping at a step
@@ -258,14 +220,14 @@ func (s *soak) finish(st *step) {
 func (s *soak) checkApplied(st *step) {
 	var vs []violation
 	for _, p := range s.products {
-		if !s.org.IsTracked(p.uuid) {
-			vs = append(vs, violation{product: p.uuid, msg: "not tracked after apply"})
+		if !s.org.IsTracked(p.UUID) {
+			vs = append(vs, violation{product: p.UUID, msg: "not tracked after apply"})
 		}
-		if got := s.org.Balance(sandbox.Store, p.uuid, p.first); got != initialBalance {
-			vs = append(vs, violation{product: p.uuid, variant: p.first, msg: fmt.Sprintf("STORE balance %s after apply, want %d", formatQty(got), initialBalance)})
+		if got := s.org.Balance(sandbox.Store, p.UUID, p.First); got != scenario.InitialBalance {
+			vs = append(vs, violation{product: p.UUID, variant: p.First, msg: fmt.Sprintf("STORE balance %s after apply, want %d", formatQty(got), scenario.InitialBalance)})
 		}
-		if got := s.org.Balance(sandbox.Store, p.uuid, p.untouched); got != 0 {
-			vs = append(vs, violation{product: p.uuid, variant: p.untouched, msg: fmt.Sprintf("STORE balance %s after apply, want it untouched (0)", formatQty(got))})
+		if got := s.org.Balance(sandbox.Store, p.UUID, p.Untouched); got != 0 {
+			vs = append(vs, violation{product: p.UUID, variant: p.Untouched, msg: fmt.Sprintf("STORE balance %s after apply, want it untouched (0)", formatQty(got))})
 		}
 	}
 	vs = append(vs, s.checkApplyMovements(st)...)
@@ -276,7 +238,7 @@ func (s *soak) checkApplied(st *step) {
 // checkApplyMovements checks the ledger entries of an apply step, noting
 // the products whose resource was replaced in it.
 func (s *soak) checkApplyMovements(st *step) []violation {
-	vs := checkApplyMovements(st.movementsInStep, s.products, initialBalance)
+	vs := checkApplyMovements(st.movementsInStep, s.products, scenario.InitialBalance)
 	for i, v := range vs {
 		if v.movedTwice && stoppedIn(st.requestsInStep, v.product) {
 			vs[i].msg += " (within this apply, tracking of the product was stopped and started again: a resource saved as tainted was replaced)"
@@ -303,8 +265,8 @@ const stopTrackingRoute = "DELETE /organizations/{org}/inventory/products/{produ
 func (s *soak) checkDestroyed(st *step) {
 	var vs []violation
 	for _, p := range s.products {
-		if s.org.IsTracked(p.uuid) {
-			vs = append(vs, violation{product: p.uuid, msg: "still tracked after destroy"})
+		if s.org.IsTracked(p.UUID) {
+			vs = append(vs, violation{product: p.UUID, msg: "still tracked after destroy"})
 		}
 	}
 	vs = append(vs, checkNoMovements("destroy", st.movementsInStep)...)
@@ -448,7 +410,7 @@ func (r *report) String() string {
 	fmt.Fprintf(&b, "  -n %d -cycles %d -rate %g -seed %d -latency %s (faults: %s; 429 with Retry-After %s)\n",
 		o.n, o.cycles, o.rate, o.seed, o.latency, kindNames(), retryAfter)
 	fmt.Fprintf(&b, "cycles run:          %d of %d\n", r.cyclesRun, o.cycles)
-	fmt.Fprintf(&b, "products (N):        %d, 2 variants each, initial balance %d on the first\n", o.n, initialBalance)
+	fmt.Fprintf(&b, "products (N):        %d, 2 variants each, initial balance %d on the first\n", o.n, scenario.InitialBalance)
 	fmt.Fprintf(&b, "terraform commands:  %d run, %d of them re-runs\n", r.commands, r.reruns)
 	for _, f := range r.failures {
 		fmt.Fprintf(&b, "  %s, run %d failed (exit code %d), %d error(s):\n", f.step, f.run, f.exit, len(f.diagnostics))

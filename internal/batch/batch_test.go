@@ -183,14 +183,14 @@ func allItems[K comparable](batches []sentBatch[K, int]) []int {
 	return items
 }
 
-// doAll calls b.Do concurrently for items 1..n with key and checks that each
+// doAll calls b.Do concurrently for items 1..n with key "k" and checks that each
 // caller gets item*10.
-func doAll(t *testing.T, b *batch.Batcher[string, int, int], key string, n int) {
+func doAll(t *testing.T, b *batch.Batcher[string, int, int], n int) {
 	t.Helper()
 	var wg sync.WaitGroup
 	for item := 1; item <= n; item++ {
 		wg.Go(func() {
-			res, err := b.Do(t.Context(), key, item)
+			res, err := b.Do(t.Context(), "k", item)
 			if err != nil || res != item*10 {
 				t.Errorf("Do(%d) = %d, %v; want %d, nil", item, res, err, item*10)
 			}
@@ -212,7 +212,7 @@ func TestBatcherCoalescesConcurrentCallsIntoOneBatch(t *testing.T) {
 	log := newSendLog[string, int]()
 	b := batch.New(batch.Config{MaxWait: time.Hour, MaxSize: n}, timesTenSend(log), nil, nil)
 
-	doAll(t, b, "k", n)
+	doAll(t, b, n)
 
 	batches := log.all()
 	if len(batches) != 1 {
@@ -280,7 +280,7 @@ func TestBatcherCapsBatchSize(t *testing.T) {
 		log := newSendLog[string, int]()
 		b := batch.New(batch.Config{MaxWait: 20 * time.Millisecond, MaxSize: 3}, timesTenSend(log), nil, nil)
 
-		doAll(t, b, "k", 7)
+		doAll(t, b, 7)
 
 		batches := log.all()
 		for _, sb := range batches {
@@ -302,7 +302,7 @@ func TestBatcherCapsBatchSize(t *testing.T) {
 		log := newSendLog[string, int]()
 		b := batch.New(batch.Config{MaxWait: time.Hour, MaxSize: 3}, timesTenSend(log), nil, nil)
 
-		doAll(t, b, "k", 6)
+		doAll(t, b, 6)
 
 		batches := log.all()
 		if len(batches) != 2 {
@@ -736,7 +736,7 @@ func TestBatcherMaxSizeOneOrLessSendsEachCallAlone(t *testing.T) {
 			}
 
 			// Concurrent calls are not coalesced.
-			doAll(t, b, "k", 5)
+			doAll(t, b, 5)
 			for _, sb := range log.all() {
 				if len(sb.items) != 1 {
 					t.Errorf("batch %v has %d items, want 1", sb.items, len(sb.items))

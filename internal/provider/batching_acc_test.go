@@ -43,8 +43,11 @@ func (e *testEnv) providerBlockWith(extra string) string {
 	return strings.Replace(e.providerBlock(), "}\n", extra+"}\n", 1)
 }
 
+// forEachBalance is the balance trackingForEach brings each variant to.
+const forEachBalance = 5
+
 // trackingForEach declares one tracking resource per product, each bringing
-// its variant (the map's value) to 5.
+// its variant (the map's value) to forEachBalance.
 func trackingForEach(products map[string]string) string {
 	var entries []string
 	for _, p := range slices.Sorted(maps.Keys(products)) {
@@ -60,9 +63,9 @@ locals {
 resource "zettle_inventory_tracking" "p" {
   for_each         = local.products
   product_uuid     = each.key
-  initial_balances = { (each.value) = 5 }
+  initial_balances = { (each.value) = %d }
 }
-`, strings.Join(entries, "\n"))
+`, strings.Join(entries, "\n"), forEachBalance)
 }
 
 // addProducts adds n products with two variants each and returns them as

@@ -34,9 +34,10 @@ func (e *testEnv) movedIn(product, variant string) float64 {
 	return total
 }
 
-// expectStockOnce asserts that each product's variant is at target, with
-// no more than target moved in from SUPPLIER.
-func (e *testEnv) expectStockOnce(products map[string]string, target float64) func() error {
+// expectStockOnce asserts that each product's variant is at the balance
+// trackingForEach declares, with no more than that moved in from SUPPLIER.
+func (e *testEnv) expectStockOnce(products map[string]string) func() error {
+	const target = forEachBalance
 	return func() error {
 		for p, v := range products {
 			if got := e.org.Balance(sandbox.Store, p, v); got != target {
@@ -79,7 +80,7 @@ func TestAccFaults_rateLimitStorm(t *testing.T) {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					sandboxStateCheck(e.expectStockOnce(products, 5)),
+					sandboxStateCheck(e.expectStockOnce(products)),
 					sandboxStateCheck(func() error {
 						statuses, at := e.attempts(routeBulk)
 						if fmt.Sprint(statuses) != "[429 429 429 200]" {
@@ -162,7 +163,7 @@ func TestAccFaults_connectionCutAfterStockMoved(t *testing.T) {
 						if in := e.movedIn(saved, products[saved]); in != 5 {
 							return fmt.Errorf("saved product: %v moved in, want 5", in)
 						}
-						return e.expectStockOnce(products, 5)()
+						return e.expectStockOnce(products)()
 					}),
 					sandboxStateCheck(func() error {
 						if n := len(e.bulkBodiesMovingStock()); n != 1 {
@@ -219,7 +220,7 @@ func TestAccFaults_incompleteStartIsSavedTainted(t *testing.T) {
 						// The lost request moved 5 in. The replacement stopped
 						// tracking and started again without moving stock:
 						// the saved 5 came back, and nothing more moved.
-						if err := e.expectStockOnce(map[string]string{product: variants[0]}, 5)(); err != nil {
+						if err := e.expectStockOnce(map[string]string{product: variants[0]})(); err != nil {
 							return err
 						}
 						if n := len(e.org.Movements()); n != 1 {
@@ -248,7 +249,7 @@ func TestAccFaults_tokenExpiredMidApply(t *testing.T) {
 			{
 				Config: provider + trackingForEach(products),
 				ConfigStateChecks: []statecheck.StateCheck{
-					sandboxStateCheck(e.expectStockOnce(products, 5)),
+					sandboxStateCheck(e.expectStockOnce(products)),
 					sandboxStateCheck(func() error {
 						if statuses, _ := e.attempts(routeBulk); fmt.Sprint(statuses) != "[401 200]" {
 							return fmt.Errorf("bulk answers %v, want 401 for the expired token, then 200", statuses)

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"os"
@@ -258,7 +259,9 @@ func TestAccInventoryTracking_failedDestroyKeepsState(t *testing.T) {
 func useBuiltProvider(t *testing.T) {
 	t.Helper()
 	mirror := t.TempDir()
-	dir := filepath.Join(mirror, "registry.terraform.io", "zettle-community", "zettle", builtProviderVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	// OpenTofu resolves zettle-community/zettle on its own registry host.
+	host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
+	dir := filepath.Join(mirror, host, "zettle-community", "zettle", builtProviderVersion, runtime.GOOS+"_"+runtime.GOARCH)
 	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-zettle_v"+builtProviderVersion), "../..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
@@ -267,13 +270,13 @@ func useBuiltProvider(t *testing.T) {
 	content := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/zettle-community/zettle"]
+    include = ["%s/zettle-community/zettle"]
   }
   direct {
-    exclude = ["registry.terraform.io/zettle-community/zettle"]
+    exclude = ["%s/zettle-community/zettle"]
   }
 }
-`, mirror)
+`, mirror, host, host)
 	if err := os.WriteFile(cliConfig, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func bulkUpdate(o *Org, r *http.Request) (int, any, *httpError) {
 		return 0, nil, badRequest("productChanges must not be empty")
 	}
 	for _, pc := range req.ProductChanges {
-		if herr := o.checkProduct("productUuid", pc.ProductUUID); herr != nil {
+		if herr := o.checkProduct(pc.ProductUUID); herr != nil {
 			return 0, nil, herr
 		}
 		switch pc.TrackingStatusChange {
@@ -147,7 +147,7 @@ func startTrackingProduct(o *Org, r *http.Request) (int, any, *httpError) {
 	if herr := decode(r, &req); herr != nil {
 		return 0, nil, herr
 	}
-	if herr := o.checkProduct("productUuid", req.ProductUUID); herr != nil {
+	if herr := o.checkProduct(req.ProductUUID); herr != nil {
 		return 0, nil, herr
 	}
 	o.tracked[req.ProductUUID] = true

@@ -137,7 +137,7 @@ func lowStockOfProduct(o *Org, r *http.Request) (int, any, *httpError) {
 		return 0, nil, herr
 	}
 	product := r.PathValue("product")
-	if herr := o.checkProduct("productUuid", product); herr != nil {
+	if herr := o.checkProduct(product); herr != nil {
 		return 0, nil, herr
 	}
 	ans := lowStockProduct{ProductUUID: product, Variants: []lowStockVariant{}}

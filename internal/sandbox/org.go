@@ -192,8 +192,8 @@ func (o *Org) checkLocation(field, uuid string) *httpError {
 	return nil
 }
 
-func (o *Org) checkProduct(field, product string) *httpError {
-	if herr := checkUUID(field, product); herr != nil {
+func (o *Org) checkProduct(product string) *httpError {
+	if herr := checkUUID("productUuid", product); herr != nil {
 		return herr
 	}
 	if o.products[product] == nil {
@@ -205,7 +205,7 @@ func (o *Org) checkProduct(field, product string) *httpError {
 // checkVariant checks that variant is a variant of a product in the
 // product library.
 func (o *Org) checkVariant(product, variant string) *httpError {
-	if herr := o.checkProduct("productUuid", product); herr != nil {
+	if herr := o.checkProduct(product); herr != nil {
 		return herr
 	}
 	if herr := checkUUID("variantUuid", variant); herr != nil {

@@ -92,7 +92,7 @@ func recordPeakRSS(dir string, state *os.ProcessState) error {
 	if !ok {
 		return fmt.Errorf("no resource usage for the provider process")
 	}
-	kib := int64(usage.Maxrss)
+	kib := usage.Maxrss
 	if runtime.GOOS == "darwin" {
 		kib /= 1024 // macOS reports bytes, Linux KiB
 	}

@@ -189,13 +189,13 @@ func ClientIDFromAPIKey(key string) (string, error) {
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return "", fmt.Errorf("the API key's JWT payload is not base64url (%v), so its client ID cannot be read from it; set the client ID shown with the key", err)
+		return "", fmt.Errorf("the API key's JWT payload is not base64url (%w), so its client ID cannot be read from it; set the client ID shown with the key", err)
 	}
 	var claims struct {
 		ClientID any `json:"client_id"`
 	}
 	if err := json.Unmarshal(payload, &claims); err != nil {
-		return "", fmt.Errorf("the API key's JWT payload is not JSON (%v), so its client ID cannot be read from it; set the client ID shown with the key", err)
+		return "", fmt.Errorf("the API key's JWT payload is not JSON (%w), so its client ID cannot be read from it; set the client ID shown with the key", err)
 	}
 	id, ok := claims.ClientID.(string)
 	if !ok || id == "" {

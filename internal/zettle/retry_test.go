@@ -49,8 +49,8 @@ func TestBackoffHonoursRetryAfterOnlyOn429And503(t *testing.T) {
 // doubles from the minimum up to the maximum: jittered, growing, bounded.
 func TestBackoffIsJitteredExponential(t *testing.T) {
 	minWait, maxWait := 100*time.Millisecond, 2*time.Second
-	for attempt, ceiling := range []time.Duration{100, 200, 400, 800, 1600, 2000, 2000} {
-		ceiling *= time.Millisecond
+	ms := time.Millisecond
+	for attempt, ceiling := range []time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 2000 * ms, 2000 * ms} {
 		seen := map[time.Duration]bool{}
 		for range 50 {
 			got := backoff(minWait, maxWait, attempt, nil)

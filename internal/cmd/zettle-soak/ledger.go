@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
@@ -30,11 +29,12 @@ func (v violation) String() string {
 
 // checkApplyMovements checks the ledger entries that one apply step added,
 // its re-runs included: no balance moved twice. Each first variant may take
-// at most limit in from SUPPLIER (the start brings it in once; a surplus,
+// at most scenario.InitialBalance in from SUPPLIER (the start brings it in once; a surplus,
 // such as the saved level of a product tracked before, goes to BIN, never
 // back to SUPPLIER); an untouched variant, or a product not in the soak,
 // moves nothing; and nothing moves but SUPPLIER→STORE and STORE→BIN.
-func checkApplyMovements(moves []sandbox.Movement, products []scenario.Product, limit float64) []violation {
+func checkApplyMovements(moves []sandbox.Movement, products []scenario.Product) []violation {
+	const limit = scenario.InitialBalance
 	type key struct{ product, variant string }
 	role := map[key]string{}
 	for _, p := range products {
@@ -121,17 +121,6 @@ func checkConserved(replayed map[balanceKey]float64, products []scenario.Product
 		}
 	}
 	return out
-}
-
-// movementsOf picks the ledger entries of one product.
-func movementsOf(moves []sandbox.Movement, product string) []sandbox.Movement {
-	var out []sandbox.Movement
-	for _, m := range moves {
-		if m.Product == product {
-			out = append(out, m)
-		}
-	}
-	return slices.Clip(out)
 }
 
 func describe(m sandbox.Movement) string {

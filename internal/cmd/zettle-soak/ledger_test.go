@@ -41,7 +41,7 @@ func TestCheckApplyMovementsAcceptsWhatIsNeeded(t *testing.T) {
 			mv("pa", "pa-1", sandbox.Supplier, sandbox.Store, 3, move),
 		},
 	} {
-		if vs := checkApplyMovements(moves, []scenario.Product{pA, pB}, 5); len(vs) != 0 {
+		if vs := checkApplyMovements(moves, []scenario.Product{pA, pB}); len(vs) != 0 {
 			t.Errorf("%s: violations %v", name, vs)
 		}
 	}
@@ -55,7 +55,7 @@ func TestCheckApplyMovementsFindsABalanceMovedTwice(t *testing.T) {
 		mv("pa", "pa-1", sandbox.Supplier, sandbox.Store, 5, bulk),
 		mv("pa", "pa-1", sandbox.Store, sandbox.Bin, 5, move),
 	}
-	vs := checkApplyMovements(moves, []scenario.Product{pA, pB}, 5)
+	vs := checkApplyMovements(moves, []scenario.Product{pA, pB})
 	if len(vs) != 1 || vs[0].product != "pa" || vs[0].variant != "pa-1" || !vs[0].movedTwice ||
 		!strings.Contains(vs[0].msg, "moved 10 SUPPLIER→STORE in one apply, more than the 5 needed") {
 		t.Errorf("violations %+v", vs)
@@ -69,7 +69,7 @@ func TestCheckApplyMovementsFindsStrayMovements(t *testing.T) {
 		mv("pb", "pb-1", sandbox.Store, sandbox.Supplier, 1, move),
 		mv("pb", "pb-1", sandbox.Store, sandbox.Sold, 1, sandbox.ControlRoute),
 	}
-	vs := checkApplyMovements(moves, []scenario.Product{pA, pB}, 5)
+	vs := checkApplyMovements(moves, []scenario.Product{pA, pB})
 	want := []string{
 		"product pa variant pa-2: moved, but no initial balance names it",
 		"product pz variant pz-1: moved, but it is no variant of the soak's products",

@@ -171,7 +171,7 @@ func (s *soak) runStep(cycle int, command string, args ...string) (*step, error)
 		case err == nil:
 		case s.ctx.Err() != nil:
 			s.rep.failed = fmt.Sprintf("%s: interrupted", st.name)
-			return nil, nil
+			return nil, nil //nolint:nilerr // an interrupt ends the soak, reported above; it is no failure of the step
 		case !errors.As(err, &exit):
 			return nil, fmt.Errorf("%s: terraform: %w", st.name, err)
 		case command == "plan" && res.ExitCode == 2:
@@ -238,7 +238,7 @@ func (s *soak) checkApplied(st *step) {
 // checkApplyMovements checks the ledger entries of an apply step, noting
 // the products whose resource was replaced in it.
 func (s *soak) checkApplyMovements(st *step) []violation {
-	vs := checkApplyMovements(st.movementsInStep, s.products, scenario.InitialBalance)
+	vs := checkApplyMovements(st.movementsInStep, s.products)
 	for i, v := range vs {
 		if v.movedTwice && stoppedIn(st.requestsInStep, v.product) {
 			vs[i].msg += " (within this apply, tracking of the product was stopped and started again: a resource saved as tainted was replaced)"

@@ -33,19 +33,19 @@ func batchingBlock() schema.Block {
 		Attributes: map[string]schema.Attribute{
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether to coalesce requests. Defaults to `true`. With `false`, every resource makes its own requests " +
-					"for every operation, as most providers do.",
+					"for every operation, as most providers do, reads included, and `max_wait` and `max_size` have no effect.",
 				Optional: true,
 			},
 			"max_wait": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("How long the first operation of a batch waits for others to join it, as a duration "+
-					"such as `\"20ms\"` (at most `%s`). Defaults to `\"%s\"`. Longer waits make fewer, larger requests; "+
-					"each batch is that much later.", maxBatchWait, zettle.DefaultBatchMaxWait),
+				MarkdownDescription: fmt.Sprintf("How long the first operation of a batch waits for others to join it, as a Go duration "+
+					"string from `\"0s\"` to `\"%s\"`, such as `\"20ms\"`. Defaults to `\"%s\"`. Longer waits make fewer, larger "+
+					"requests, and each batch goes out that much later.", maxBatchWait, zettle.DefaultBatchMaxWait),
 				Optional:   true,
 				Validators: []validator.String{durationValidator{min: 0, max: maxBatchWait}},
 			},
 			"max_size": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("The most products (or low-stock variants) in one request. Defaults to `%d`. "+
-					"A full batch is sent without waiting.", zettle.DefaultBatchMaxSize),
+				MarkdownDescription: fmt.Sprintf("The most products (or, for low-stock settings, variants) in one request: a count of at "+
+					"least `1`. Defaults to `%d`. A full batch goes out at once, without waiting for `max_wait`.", zettle.DefaultBatchMaxSize),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},

@@ -54,19 +54,21 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 			"Zettle keeps the stock levels of a product whose tracking stopped, and brings them back when tracking starts again.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The product UUID.",
+				MarkdownDescription: "Computed: the product UUID, the same as `product_uuid`.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"product_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the product in the Zettle product library. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          []validator.String{uuidValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Required. UUID of the product in the Zettle product library whose inventory is tracked, all its variants. " +
+					"Changing it replaces the resource: tracking of the old product stops and tracking of the new one starts.",
+				Required:      true,
+				Validators:    []validator.String{uuidValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"location_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the organization's STORE location. Defaults to the provider's `location_uuid`. " +
-					"Changing it replaces the resource.",
+				MarkdownDescription: "UUID of the organization's STORE location, where tracked balances are kept; any other location is refused. " +
+					"Optional; defaults to the provider's `location_uuid`, or to the STORE location the provider looks up. " +
+					"Changing it, or the provider's location when this is left out, replaces the resource.",
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.String{uuidValidator()},
@@ -79,6 +81,7 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 				MarkdownDescription: "Variant UUID → stock quantity (≥ 0, in the product's units) that each listed variant " +
 					"has at the STORE location once tracking starts. The provider moves the difference from the SUPPLIER location, " +
 					"or to the BIN location, so the result is exact even for a product that comes back with saved levels. " +
+					"Optional; left out or empty, tracking starts and no stock moves. " +
 					"It applies only when tracking starts: a later change is recorded in state and moves no stock. " +
 					"Variants left out keep whatever level Zettle has for them.",
 				Optional:    true,
@@ -89,7 +92,8 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 				},
 			},
 			"balances": schema.MapAttribute{
-				MarkdownDescription: "Variant UUID → current STORE balance, for every variant with a non-zero balance. " +
+				MarkdownDescription: "Computed. Variant UUID → current balance at the STORE location, in the product's units, " +
+					"for every variant with a non-zero balance. " +
 					"Refreshed on every read; sales in the POS app change it without making the plan want changes.",
 				Computed:      true,
 				ElementType:   types.Float64Type,

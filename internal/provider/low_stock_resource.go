@@ -71,39 +71,44 @@ func (r *lowStockResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"resets any existing setting and is kept in state as long as the variant stays at the defaults.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`<location_uuid>/<product_uuid>/<variant_uuid>`.",
+				MarkdownDescription: "Computed: `<location_uuid>/<product_uuid>/<variant_uuid>`, a form that import also accepts.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"product_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the product. Changing it replaces the resource.",
+				MarkdownDescription: "Required. UUID of the product the variant belongs to. Changing it replaces the resource.",
 				Required:            true,
 				Validators:          []validator.String{uuidValidator()},
 				PlanModifiers:       replace,
 			},
 			"variant_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the product's variant. Changing it replaces the resource.",
+				MarkdownDescription: "Required. UUID of the variant whose low-stock level and alert this sets. Changing it replaces the resource.",
 				Required:            true,
 				Validators:          []validator.String{uuidValidator()},
 				PlanModifiers:       replace,
 			},
 			"location_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the location. Defaults to the provider's location. Changing it replaces the resource.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{uuidValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "UUID of the location the setting applies to. Optional; defaults to the provider's `location_uuid`, " +
+					"or to the STORE location the provider looks up. Changing it, or the provider's location when this is left out, " +
+					"replaces the resource.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{uuidValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"low_stock_level": schema.Float64Attribute{
-				MarkdownDescription: "The custom low-stock level (≥ 0). Left out, the variant has no custom level.",
-				Optional:            true,
-				Validators:          []validator.Float64{float64validator.AtLeast(0)},
+				MarkdownDescription: "The variant's custom low-stock level: a stock quantity in the product's units (≥ 0). " +
+					"Optional; left out (the default), the variant has no custom level. Changing it updates the setting in place.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0)},
 			},
 			"low_stock_alert": schema.BoolAttribute{
-				MarkdownDescription: "Whether the low-stock alert is on. Defaults to `false`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "Whether the low-stock alert is on for the variant. Defaults to `false`. " +
+					"Changing it updates the setting in place. With `false` and no `low_stock_level`, the variant is at Zettle's " +
+					"defaults, and Zettle keeps no setting for it.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 			},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},

@@ -63,54 +63,67 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"(PayPal's point of sale) through the Zettle Inventory API.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
-				MarkdownDescription: "A Zettle OAuth access token with the `READ:PRODUCT` and `WRITE:PRODUCT` scopes, obtained elsewhere. " +
-					"Sent as a bearer token; never written to state or logs. Defaults to the `" + EnvAccessToken + "` environment variable. " +
-					"Set either this or `api_key`.",
+				MarkdownDescription: "A Zettle OAuth access token obtained elsewhere, with the `READ:PRODUCT` scope (plan, refresh, data sources) " +
+					"and `WRITE:PRODUCT` (apply, destroy). Sent as a bearer token as it is and never renewed: Zettle's tokens expire 7200 s " +
+					"after they are issued, and requests after that fail with HTTP 401. Optional; defaults to the `" + EnvAccessToken + "` " +
+					"environment variable. Exactly one of `access_token` and `api_key` must be set, here or in the environment. " +
+					"Never written to state or logs.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"api_key": schema.StringAttribute{
-				MarkdownDescription: "A Zettle API key (a JWT created in the Zettle back office), the alternative to `access_token`. " +
-					"The provider exchanges it for access tokens at `oauth_url` and renews them before they expire. " +
-					"Never written to state or logs. Defaults to the `" + EnvAPIKey + "` environment variable.",
+				MarkdownDescription: "A Zettle API key: the JWT a merchant creates in the Zettle back office, and the credential for pipelines. " +
+					"The provider exchanges it for an access token at `oauth_url` when it first needs one, and again shortly before that " +
+					"token expires, so runs of any length keep a valid token. It needs the same scopes as `access_token`. " +
+					"Optional; defaults to the `" + EnvAPIKey + "` environment variable. Exactly one of `api_key` and `access_token` " +
+					"must be set, here or in the environment. Never written to state or logs.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"client_id": schema.StringAttribute{
-				MarkdownDescription: "The client ID shown with the API key. Read from the key's JWT payload when left out. " +
-					"Defaults to the `" + EnvClientID + "` environment variable.",
+				MarkdownDescription: "The client ID of `api_key`, shown with the key in the Zettle back office. Sent in every exchange " +
+					"of the key, and as `X-iZettle-Application-Id` with every API request (with `access_token`, only the latter). " +
+					"Optional; defaults to the `" + EnvClientID + "` environment variable, then to the `client_id` claim of the key's " +
+					"JWT payload, so it is needed only for a key that does not carry it.",
 				Optional: true,
 			},
 			"oauth_url": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the OAuth API that exchanges `api_key`. Defaults to the `" + EnvOAuthURL +
-					"` environment variable, then to `" + zettle.DefaultOAuthURL + "`.",
+				MarkdownDescription: "Base URL (`http://` or `https://`) of the OAuth API, where `api_key` is exchanged for access tokens " +
+					"(`POST /token`); not used with `access_token`. Optional; defaults to the `" + EnvOAuthURL +
+					"` environment variable, then to `" + zettle.DefaultOAuthURL + "`. Point it, with `inventory_url`, at the sandbox " +
+					"to try an API key without a Zettle account.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"location_uuid": schema.StringAttribute{
 				MarkdownDescription: "UUID of the organization's `STORE` location, the only location whose balances are kept. " +
-					"Resources use it unless they name their own. Defaults to the `" + EnvLocationUUID + "` environment variable; " +
-					"when neither is set, the provider looks the `STORE` location up, once per run.",
+					"Resources that leave their own `location_uuid` out, and the `zettle_inventory_balances` data source when it names " +
+					"no location, use it; changing it replaces those resources. Optional; defaults to the `" + EnvLocationUUID + "` environment variable, " +
+					"and when neither is set the provider looks the `STORE` location up, with one request per run.",
 				Optional:   true,
 				Validators: []validator.String{uuidValidator()},
 			},
 			"inventory_url": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the Inventory API. Defaults to the `" + EnvInventoryURL +
-					"` environment variable, then to `" + zettle.DefaultInventoryURL + "`. Point it at the sandbox to try the provider without a Zettle account.",
+				MarkdownDescription: "Base URL (`http://` or `https://`) of the Inventory API, where every inventory request goes. " +
+					"Optional; defaults to the `" + EnvInventoryURL + "` environment variable, then to `" + zettle.DefaultInventoryURL + "`. " +
+					"Point it at the sandbox to try the provider without a Zettle account.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request that failed for a passing reason is tried again. Defaults to `%d`. "+
-					"A 429 waits as long as its `Retry-After` asks (at most 5 minutes); 5xx answers and dropped connections wait a jittered, "+
-					"exponentially growing time between %s and %s. Requests that move stock are never repeated after a 5xx or a lost answer: "+
-					"the provider reads the balances again and moves only what is missing.", zettle.DefaultMaxRetries, zettle.DefaultRetryWaitMin, zettle.DefaultRetryWaitMax),
+				MarkdownDescription: fmt.Sprintf("How many times a request that failed for a passing reason (HTTP 429, a 5xx, a dropped "+
+					"connection or an attempt past `request_timeout`) is tried again, API key exchanges included: a count from `0` (never) "+
+					"to `%d`. Defaults to `%d`. A 429 or 503 with `Retry-After` waits as long as it asks (at most 5 minutes); other failures "+
+					"wait a jittered, exponentially growing time between %s and %s. Requests that move stock are never repeated after a 5xx "+
+					"or a lost answer: the provider reads the balances again and moves only what is missing.",
+					maxRetriesLimit, zettle.DefaultMaxRetries, zettle.DefaultRetryWaitMin, zettle.DefaultRetryWaitMax),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may take, as a duration such as `\"30s\"`. Defaults to `\"%s\"`. "+
-					"The resources' `timeouts` bound whole operations, retries included.", zettle.DefaultRequestTimeout),
+				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may take before it is abandoned, as a Go duration string "+
+					"from `\"1s\"` to `\"10m\"`, such as `\"30s\"`. Defaults to `\"%s\"`. An abandoned attempt counts as a lost answer "+
+					"for `max_retries`. The resources' `timeouts` bound whole operations, retries included.", zettle.DefaultRequestTimeout),
 				Optional:   true,
 				Validators: []validator.String{durationValidator{min: time.Second, max: 10 * time.Minute}},
 			},

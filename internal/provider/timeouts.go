@@ -23,14 +23,20 @@ const (
 // resources whose updates call the API.
 func timeoutsBlock(ctx context.Context, withUpdate bool) schema.Block {
 	describe := func(op string, d time.Duration) string {
-		return fmt.Sprintf("How long %s may take, retries included, as a duration such as \"30s\" or \"2h45m\". Defaults to `%s`.", op, d)
+		return fmt.Sprintf("How long %s may take, all its requests, retries and their waits included, as a Go duration string "+
+			"such as `\"30s\"` or `\"2h45m\"`. Defaults to `\"%s\"`. When it runs out, the operation stops waiting and fails with an error.", op, d)
 	}
-	return timeouts.Block(ctx, timeouts.Opts{
-		Create: true, CreateDescription: describe("creating", defaultCreateTimeout),
-		Read: true, ReadDescription: describe("reading (on every refresh)", defaultReadTimeout),
-		Update: withUpdate, UpdateDescription: describe("updating", defaultUpdateTimeout),
-		Delete: true, DeleteDescription: describe("destroying", defaultDeleteTimeout),
+	block := timeouts.Block(ctx, timeouts.Opts{
+		Create: true, CreateDescription: describe("creating the resource", defaultCreateTimeout),
+		Read: true, ReadDescription: describe("reading the resource, on every refresh (plan, apply, import),", defaultReadTimeout),
+		Update: withUpdate, UpdateDescription: describe("updating the resource in place", defaultUpdateTimeout),
+		Delete: true, DeleteDescription: describe("destroying the resource", defaultDeleteTimeout),
 	})
+	if nested, ok := block.(schema.SingleNestedBlock); ok {
+		nested.MarkdownDescription = "How long each operation on this resource may take. Each attribute is optional and has its own default."
+		return nested
+	}
+	return block
 }
 
 // withTimeout bounds ctx by an operation's configured timeout, or by def.

@@ -57,16 +57,16 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration) error {
 	fmt.Printf(`Zettle Inventory API sandbox
   export ZETTLE_INVENTORY_URL=%s
   export ZETTLE_ACCESS_TOKEN=%s
-  # or, with an API key:
-  export ZETTLE_API_KEY=%s
-  export ZETTLE_OAUTH_URL=%s
   export ZETTLE_LOCATION_UUID=%s
+  # or, instead of the access token (set one credential, not both):
+  # export ZETTLE_API_KEY=%s
+  # export ZETTLE_OAUTH_URL=%s
 Demo products (product: variants):
   coffee beans %s: %s, %s
   tea tin      %s: %s
   mug          %s: %s, %s
 Stop with Ctrl-C.
-`, url, org.Token, sandbox.DemoAPIKey, url, org.Location(sandbox.Store),
+`, url, org.Token, org.Location(sandbox.Store), sandbox.DemoAPIKey, url,
 		sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeSmall, sandbox.DemoCoffeeLarge,
 		sandbox.DemoTeaTin, sandbox.DemoTeaTinOnly,
 		sandbox.DemoMug, sandbox.DemoMugWhite, sandbox.DemoMugBlack)

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,16 +140,12 @@ func TestAccFaults_unavailableReads(t *testing.T) {
 func TestAccFaults_connectionCutAfterStockMoved(t *testing.T) {
 	e := newTestEnv(t)
 	products := e.addProducts(2)
-	saved := ""
-	for p, v := range products {
-		saved = p
-		e.org.SetTracking(p, true)
-		if err := e.org.Restock(p, v, 7); err != nil {
-			t.Fatal(err)
-		}
-		e.org.SetTracking(p, false)
-		break
+	saved := slices.Sorted(maps.Keys(products))[0]
+	e.org.SetTracking(saved, true)
+	if err := e.org.Restock(saved, products[saved], 7); err != nil {
+		t.Fatal(err)
 	}
+	e.org.SetTracking(saved, false)
 	config := e.providerBlock() + trackingForEach(products)
 	e.sb.InjectFault(sandbox.Fault{Method: http.MethodPost, Route: routeBulkPattern, CutAfterCommit: true})
 

@@ -24,6 +24,14 @@ type Fault struct {
 	// CutAfterCommit runs the endpoint, so its change is committed, then
 	// drops the connection without an answer. Status is ignored.
 	CutAfterCommit bool
+	// CutAnswerAfterCommit runs the endpoint, so its change is committed,
+	// then sends the status, the headers and half of the body, and drops
+	// the connection: the client holds a 2xx it cannot read.
+	CutAnswerAfterCommit bool
+	// GarbleAnswerAfterCommit runs the endpoint, so its change is
+	// committed, then answers its status with a body that is not JSON, as
+	// a proxy in the way might.
+	GarbleAnswerAfterCommit bool
 	// CutBeforeCommit drops the connection without an answer and without
 	// running the endpoint, so nothing changes. Status is ignored, and so is
 	// CutAfterCommit.
@@ -51,6 +59,10 @@ func (f *Fault) String() string {
 		return string(FaultCutBeforeCommit)
 	case f.CutAfterCommit:
 		return string(FaultCutAfterCommit)
+	case f.CutAnswerAfterCommit:
+		return "answer cut after commit"
+	case f.GarbleAnswerAfterCommit:
+		return "answer garbled after commit"
 	}
 	return fmt.Sprintf("HTTP %d", f.Status)
 }

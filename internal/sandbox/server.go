@@ -202,7 +202,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cutConnection(w)
 		return
 	}
-	if fault != nil && !fault.CutAfterCommit {
+	if fault != nil && !fault.committing() {
 		if fault.RetryAfter != "" {
 			w.Header().Set("Retry-After", fault.RetryAfter)
 		}
@@ -215,17 +215,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := httptest.NewRecorder()
 	s.mux.ServeHTTP(rec, r)
 	entry.Status = rec.Code
-	if fault != nil {
-		s.record(entry)
+	s.record(entry)
+	answer := rec.Body.Bytes()
+	switch {
+	case fault == nil:
+	case fault.CutAfterCommit:
 		cutConnection(w)
 		return
+	case fault.GarbleAnswerAfterCommit:
+		answer = []byte("<html><body>upstream answered late</body></html>")
+		rec.Header().Del("Content-Length")
 	}
-	s.record(entry)
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
 	}
+	if fault != nil && fault.CutAnswerAfterCommit {
+		// The length promised is the whole body's; half of it arrives.
+		w.Header().Set("Content-Length", fmt.Sprint(len(answer)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(answer[:len(answer)/2])
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		cutConnection(w)
+		return
+	}
 	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
+	_, _ = w.Write(answer)
+}
+
+// committing reports whether f runs the endpoint, committing its change,
+// before it shapes the answer.
+func (f *Fault) committing() bool {
+	return f.CutAfterCommit || f.CutAnswerAfterCommit || f.GarbleAnswerAfterCommit
 }
 
 func (s *Server) record(r Request) {

@@ -149,6 +149,15 @@ type APIError struct {
 	Err error
 	// Attempts is how many times the request was sent, retries included.
 	Attempts int
+	// Unreadable marks a 2xx whose body was cut or could not be decoded:
+	// the request was answered as done, so it may have been applied.
+	Unreadable bool
+	// NotSent marks a request that never left: no connection could be
+	// opened, so nothing was applied.
+	NotSent bool
+	// connects is how often opening a connection was tried, when none
+	// could be.
+	connects int
 }
 
 func (e *APIError) Unwrap() error { return e.Err }
@@ -160,7 +169,10 @@ func (e *APIError) Error() string {
 	} else {
 		msg = fmt.Sprintf("%s: HTTP %d %s: %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), e.Message)
 	}
-	if e.Attempts > 1 {
+	switch {
+	case e.connects > 1:
+		msg += fmt.Sprintf(" (after %d attempts to connect)", e.connects)
+	case e.Attempts > 1:
 		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
 	return msg
@@ -246,7 +258,7 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(respBody, out); err != nil {
-		return fmt.Errorf("%s: decoding the answer (HTTP %d): %w", r.op, status, err)
+		return &APIError{Operation: r.op, StatusCode: status, Message: "the answer could not be decoded: " + err.Error(), Err: err, Attempts: info.attempts, Unreadable: true}
 	}
 	return nil
 }
@@ -291,12 +303,20 @@ func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byt
 func roundTrip(hc *retryablehttp.Client, req *retryablehttp.Request, op string) (int, []byte, error) {
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, nil, &APIError{Operation: op, Message: err.Error(), Err: err, Attempts: callInfoOf(req.Context()).attempts}
+		info := callInfoOf(req.Context())
+		notSent := !info.sent && neverSent(err)
+		apiErr := &APIError{Operation: op, Message: err.Error(), Err: err, Attempts: info.attempts, NotSent: notSent}
+		if notSent {
+			apiErr.Message = "could not connect: " + err.Error()
+			apiErr.connects = info.connects
+		}
+		return 0, nil, apiErr
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, nil, &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "reading the answer: " + err.Error()}
+		return 0, nil, &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "the answer was cut: " + err.Error(), Err: err,
+			Attempts: callInfoOf(req.Context()).attempts, Unreadable: resp.StatusCode < 400}
 	}
 	return resp.StatusCode, body, nil
 }

@@ -213,6 +213,9 @@ func TestBatchedStartReconcilesAfterAFailureThatMayHaveApplied(t *testing.T) {
 	}{
 		"server error, not applied": {sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusInternalServerError}, 1},
 		"connection cut, applied":   {sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", CutAfterCommit: true}, 0},
+		// A 2xx that cannot be read was applied just the same.
+		"answer cut, applied":     {sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", CutAnswerAfterCommit: true}, 0},
+		"answer garbled, applied": {sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", GarbleAnswerAfterCommit: true}, 0},
 	} {
 		t.Run(name, func(t *testing.T) {
 			const n = 3

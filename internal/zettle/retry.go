@@ -50,6 +50,12 @@ type callInfo struct {
 	movesStock bool
 	// attempts is how many times the request was sent so far.
 	attempts int
+	// connects counts the attempts to open a connection of the last
+	// attempt that could not open one.
+	connects int
+	// sent tells that some attempt got past opening its connection: from
+	// then on the request may have reached the API.
+	sent bool
 }
 
 type callInfoKey struct{}
@@ -73,7 +79,9 @@ func newRetryingHTTP(r Retries, hc *http.Client, log Logger) *retryablehttp.Clie
 		if timeout <= 0 {
 			timeout = DefaultRequestTimeout
 		}
-		hc = &http.Client{Timeout: timeout}
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.DialContext = dialBriefly((&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext)
+		hc = &http.Client{Timeout: timeout, Transport: transport}
 	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   hc,
@@ -116,13 +124,19 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 		return false, ctx.Err()
 	}
 	repeatable := !callInfoOf(ctx).movesStock
+	if err != nil && neverSent(err) {
+		// Nothing answers at all: the dialer has tried a few times
+		// already, and waiting longer would only delay the error.
+		return false, nil
+	}
+	callInfoOf(ctx).sent = true
 	if err != nil {
 		// retryablehttp knows the errors no retry mends (a bad
 		// certificate, a malformed URL, too many redirects).
 		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, err); !retry {
 			return false, nil
 		}
-		return repeatable || neverSent(err), nil
+		return repeatable, nil
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
@@ -131,6 +145,38 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 		return repeatable, nil
 	}
 	return false, nil
+}
+
+// connectTimeout bounds one attempt to open a connection, and connectWaits
+// are the pauses between the attempts: a URL where nothing listens fails
+// within about a second, where the backoff for answers would take tens.
+const connectTimeout = 10 * time.Second
+
+var connectWaits = []time.Duration{0, 250 * time.Millisecond, 750 * time.Millisecond}
+
+// dialBriefly opens connections with dial, trying again briefly when one
+// cannot be opened (a refused connection, an unknown host), and counts the
+// tries in the request's callInfo.
+func dialBriefly(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		info := callInfoOf(ctx)
+		var err error
+		for i, wait := range connectWaits {
+			if wait > 0 {
+				select {
+				case <-time.After(wait):
+				case <-ctx.Done():
+					return nil, err
+				}
+			}
+			var conn net.Conn
+			if conn, err = dial(ctx, network, addr); err == nil {
+				return conn, nil
+			}
+			info.connects = i + 1
+		}
+		return nil, err
+	}
 }
 
 // neverSent reports whether err happened before any byte of the request

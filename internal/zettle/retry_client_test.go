@@ -91,18 +91,28 @@ func TestClientNeverRepeatsAStockMovementThatMayHaveApplied(t *testing.T) {
 	}
 }
 
-// A connection that cannot be opened sent nothing: even a stock movement is
-// tried again, and the error says how often.
-func TestClientRetriesRequestsThatWereNeverSent(t *testing.T) {
+// A connection that cannot be opened sent nothing: opening it is tried again
+// briefly, then the request fails without the backoff meant for answers, and
+// the error says how often it tried. Nothing was applied.
+func TestClientGivesUpSoonWhenNothingListens(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	srv.Close() // nothing listens there any more
-	c, err := zettle.New(zettle.Config{InventoryURL: srv.URL, Tokens: zettle.StaticToken("t"), Retries: fastRetries})
+	c, err := zettle.New(zettle.Config{InventoryURL: srv.URL, Tokens: zettle.StaticToken("t"), Retries: zettle.Retries{MaxRetries: 4, WaitMin: time.Hour, WaitMax: time.Hour}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.MoveStock(context.Background(), zettle.MovementRequest{})
-	if zettle.StatusOf(err) != 0 || !strings.Contains(err.Error(), "move stock: no answer from the Zettle API") || !strings.Contains(err.Error(), "after 4 attempts") {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = c.MoveStock(ctx, zettle.MovementRequest{})
+	if zettle.StatusOf(err) != 0 || !strings.Contains(err.Error(), "move stock: no answer from the Zettle API: could not connect") ||
+		!strings.Contains(err.Error(), "after 3 attempts to connect") {
 		t.Errorf("error %v", err)
+	}
+	if zettle.MayHaveApplied(err) {
+		t.Errorf("a request that never left counts as perhaps applied: %v", err)
+	}
+	if ctx.Err() != nil {
+		t.Error("waited for the hour-long backoff meant for answers")
 	}
 }
 

@@ -179,10 +179,17 @@ func (e *IncompleteStartError) Error() string {
 func (e *IncompleteStartError) Unwrap() error { return e.Err }
 
 // MayHaveApplied reports whether a failed request may have been applied all
-// the same: it got no answer, or a 5xx.
+// the same: it was sent, and no answer came back that says it was refused.
+// That is a lost or cut answer, a 5xx, and a 2xx whose body could not be
+// read. Only a 4xx read whole, or a connection never opened, says that
+// nothing changed.
 func MayHaveApplied(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && (apiErr.StatusCode == 0 || apiErr.StatusCode >= 500)
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	refused := apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !apiErr.Unreadable
+	return !refused && !apiErr.NotSent
 }
 
 // notInLibrary says, for a product the API does not know (404, or 400 naming

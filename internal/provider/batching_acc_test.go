@@ -165,6 +165,9 @@ func (e *testEnv) expectStartedOnce(products map[string]string, maxRequests int)
 // cannot read a final state holding for_each instances) and asserts what
 // the destroy cost.
 func (e *testEnv) expectReleased(providerBlock string, products map[string]string, want map[string]int) resource.TestStep {
+	// The destroy's plan and apply each check the credentials once.
+	want = maps.Clone(want)
+	want[routeLocations] += 2
 	return resource.TestStep{
 		PreConfig: e.sb.ResetRequests,
 		Config:    providerBlock,
@@ -195,28 +198,32 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Apply: 5 bulk requests of 10 products each (at most 6 if
-				// Terraform's scheduling leaves a batch short), and the one
-				// lookup of the SUPPLIER and BIN locations.
+				// Terraform's scheduling leaves a batch short), and the
+				// locations, listed by the plan's and the apply's provider
+				// as they check the credentials; the apply's listing also
+				// gives the SUPPLIER and BIN locations.
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxStateCheck(e.expectStartedOnce(products, n/8)),
 					sandboxStateCheck(func() error {
 						if other := len(e.sb.Requests()) - e.sb.RequestCount(routeBulk, routeLocations); other != 0 {
-							return fmt.Errorf("%d requests besides the bulk requests and one location lookup: %v", other, e.sb.Requests())
+							return fmt.Errorf("%d requests besides the bulk requests and the location lookups: %v", other, e.sb.Requests())
 						}
-						return e.expectRequests(map[string]int{routeLocations: 1})(nil)
+						return e.expectRequests(map[string]int{routeLocations: 2})(nil)
 					}),
 					statecheck.ExpectKnownValue(instance(sold), tfjsonpath.New("balances"),
 						knownvalue.MapExact(map[string]knownvalue.Check{products[sold]: knownvalue.Float64Exact(5)})),
 				},
 			},
 			{
-				// Refresh: one location-wide lookup serves all 50 reads.
+				// Refresh: one location-wide lookup serves all 50 reads; the
+				// provider lists the locations once as it checks the
+				// credentials.
 				PreConfig: e.sb.ResetRequests,
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeStoreLookup: 1})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 1, routeStoreLookup: 1})),
 				}},
 			},
 			{
@@ -237,7 +244,7 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 					plancheck.ExpectResourceAction(instance(stopped[0]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(stopped[1]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(sold), plancheck.ResourceActionNoop),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeStoreLookup: 1})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 1, routeStoreLookup: 1})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					// The two come back with their saved level of 5, which
@@ -248,7 +255,7 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 						if err := e.expectStartedOnce(restarted, 1)(); err != nil {
 							return err
 						}
-						return e.expectOnly(map[string]int{routeStoreLookup: 1, routeLocations: 1, routeBulk: 1, routeMove: 1})()
+						return e.expectOnly(map[string]int{routeStoreLookup: 1, routeLocations: 2, routeBulk: 1, routeMove: 1})()
 					}),
 					statecheck.ExpectKnownValue(instance(sold), tfjsonpath.New("balances"),
 						knownvalue.MapExact(map[string]knownvalue.Check{products[sold]: knownvalue.Float64Exact(3)})),
@@ -275,7 +282,7 @@ func TestAccBatching_disabled(t *testing.T) {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxStateCheck(e.expectStartedOnce(products, n)),
-					sandboxStateCheck(e.expectOnly(map[string]int{routeLocations: 1, routeBulk: n})),
+					sandboxStateCheck(e.expectOnly(map[string]int{routeLocations: 2, routeBulk: n})),
 				},
 			},
 			{
@@ -284,7 +291,7 @@ func TestAccBatching_disabled(t *testing.T) {
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeProductLookup: n})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 1, routeProductLookup: n})),
 				}},
 			},
 			e.expectReleased(provider, products, map[string]int{routeProductLookup: n, routeStopTracking: n}),
@@ -388,7 +395,7 @@ resource "zettle_inventory_low_stock" "v%d" {
 						if n := e.org.LowStockCount(); n != len(variants) {
 							return fmt.Errorf("%d low-stock settings, want %d", n, len(variants))
 						}
-						return e.expectOnly(map[string]int{routeSetLowStocks: 2})()
+						return e.expectOnly(map[string]int{routeLocations: 2, routeSetLowStocks: 2})()
 					}),
 				},
 			},
@@ -397,7 +404,7 @@ resource "zettle_inventory_low_stock" "v%d" {
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeLowStockAtLocation: 1})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 1, routeLowStockAtLocation: 1})),
 				}},
 			},
 		},

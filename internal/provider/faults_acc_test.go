@@ -298,7 +298,8 @@ func TestAccFaults_missingScopes(t *testing.T) {
 					resource.TestStep{
 						PreConfig:   func() { e.org.SetScopes(tc.has) },
 						Config:      config,
-						ExpectError: errorPattern("look up balances: HTTP 403 Forbidden: the access token lacks the READ:PRODUCT scope"),
+						// The provider's check of the credentials meets it first.
+						ExpectError: errorPattern("Zettle refused the credentials", "HTTP 403 Forbidden: the access token lacks the READ:PRODUCT scope"),
 					},
 					resource.TestStep{PreConfig: func() { e.org.SetScopes() }, Config: config},
 				)

@@ -13,15 +13,15 @@ func parseImportID(id string, parts ...string) (location string, values []string
 	case len(parts):
 	case len(parts) + 1:
 		location, fields = fields[0], fields[1:]
-		if !isUUID(location) {
-			return "", nil, fmt.Errorf("%q: the location %q is not a UUID", id, location)
+		if err := checkUUID(location); err != nil {
+			return "", nil, fmt.Errorf("%q: the location: %w", id, err)
 		}
 	default:
 		return "", nil, fmt.Errorf("%q: expected <%s> or <location_uuid>/<%s>", id, strings.Join(parts, ">/<"), strings.Join(parts, ">/<"))
 	}
 	for i, f := range fields {
-		if !isUUID(f) {
-			return "", nil, fmt.Errorf("%q: the %s %q is not a UUID", id, parts[i], f)
+		if err := checkUUID(f); err != nil {
+			return "", nil, fmt.Errorf("%q: the %s: %w", id, parts[i], err)
 		}
 	}
 	return location, fields, nil

@@ -112,10 +112,30 @@ func (r *inventoryTrackingResource) Configure(_ context.Context, req resource.Co
 
 // ModifyPlan fills in the provider's location when the configuration leaves
 // location_uuid out, so that a change of the provider's location shows in the
-// plan and replaces the resource.
+// plan and replaces the resource. It warns of an edit of initial_balances,
+// which the plan shows and which moves no stock.
 func (r *inventoryTrackingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planProviderLocation(ctx, r.data, req, resp)
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned, saved types.Map
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, initialBalancesPath, &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, initialBalancesPath, &saved)...)
+	if resp.Diagnostics.HasError() || planned.Equal(saved) {
+		return
+	}
+	var product types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("product_uuid"), &product)...)
+	resp.Diagnostics.AddAttributeWarning(initialBalancesPath, "Changing initial_balances moves no stock",
+		fmt.Sprintf("Product %s is tracked already: initial_balances apply only when tracking starts, so this apply records the new "+
+			"value in state and moves no stock. To change the stock, restock or adjust it in Zettle (the back office or the POS app). "+
+			"To bring the listed variants to initial_balances, replace the resource (terraform apply -replace=<address>): tracking "+
+			"stops and starts again, and the provider moves each listed variant to its initial balance, undoing the sales since.",
+			product.ValueString()))
 }
+
+var initialBalancesPath = path.Root("initial_balances")
 
 func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan inventoryTrackingModel
@@ -182,6 +202,12 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 	}
 	if !inv.Tracked {
 		tflog.Warn(ctx, "Product is no longer tracked; removing it from state", map[string]any{"product_uuid": product})
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Tracking of product %s stopped outside Terraform", product),
+			fmt.Sprintf("Zettle no longer tracks the inventory of product %s: tracking was stopped in the back office, the POS app or "+
+				"another tool. The resource is removed from state, and the plan creates it again. Applying starts tracking again: Zettle "+
+				"brings back the product's saved levels, and the provider then moves each variant listed in initial_balances to its "+
+				"initial balance, undoing the sales since. To keep the saved levels instead, remove initial_balances from the "+
+				"configuration before applying.", product))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -197,19 +223,18 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update runs only when initial_balances changes (every other attribute
-// replaces the resource). The new value is recorded and no stock moves:
-// initial balances apply when tracking starts.
+// Update runs when initial_balances or timeouts change (every other
+// attribute replaces the resource). The plan is saved as it is and no stock
+// moves: initial balances apply when tracking starts, and ModifyPlan has
+// warned of that.
 func (r *inventoryTrackingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state inventoryTrackingModel
+	var plan inventoryTrackingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	tflog.Info(ctx, "initial_balances changed; recorded without moving stock", map[string]any{"product_uuid": state.ProductUUID.ValueString()})
-	state.InitialBalances = plan.InitialBalances
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	tflog.Info(ctx, "Saved the planned settings without moving stock", map[string]any{"product_uuid": plan.ProductUUID.ValueString()})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

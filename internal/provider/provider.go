@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
@@ -166,9 +167,11 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		settings[attr.name] = &value
 	}
 	if location := settings["location_uuid"]; location != nil {
-		if *location != "" && !isUUID(*location) {
-			resp.Diagnostics.AddAttributeError(pathOf("location_uuid"), "Invalid location_uuid",
-				fmt.Sprintf("The STORE location %q (from the provider block or %s) is not a UUID.", *location, EnvLocationUUID))
+		if *location != "" {
+			if err := checkUUID(*location); err != nil {
+				resp.Diagnostics.AddAttributeError(pathOf("location_uuid"), "Invalid location_uuid",
+					fmt.Sprintf("%s (the STORE location, from the provider block or %s).", err, EnvLocationUUID))
+			}
 		}
 		data.locationUUID = *location
 	}
@@ -233,6 +236,23 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddError("Could not configure the Zettle client", err.Error())
 		return
 	}
+	// One request proves the credentials: refused ones then fail the run
+	// once, instead of once for every resource.
+	checkCtx, cancel := context.WithTimeout(ctx, accessCheckTimeout)
+	defer cancel()
+	if err := client.VerifyAccess(checkCtx); err != nil {
+		credential := "access_token"
+		if apiKey != "" {
+			credential = "api_key"
+		}
+		summary := "Could not reach the Zettle API"
+		if status := zettle.StatusOf(err); status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusBadRequest {
+			summary = "Zettle refused the credentials"
+		}
+		resp.Diagnostics.AddAttributeError(pathOf(credential), summary,
+			fmt.Sprintf("The provider checks the credentials (%s) with one request before working on any resource: %s", credential, err))
+		return
+	}
 	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{
 		"inventory_url": baseURL, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
 		"batching": batching.Enabled, "batch_max_wait": batching.MaxWait.String(), "batch_max_size": batching.MaxSize,
@@ -240,6 +260,10 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	})
 	data.client = client
 }
+
+// accessCheckTimeout bounds the check of the credentials in Configure,
+// retries included.
+const accessCheckTimeout = 2 * time.Minute
 
 // maxRetriesLimit bounds max_retries: past it, a failing API is better
 // reported than waited for.

@@ -27,6 +27,8 @@ type testEnv struct {
 	sb  *sandbox.Server
 	url string
 	org *sandbox.Org
+	// diags records the diagnostics of the providers from e.providers().
+	diags *diagnosticsRecorder
 }
 
 func newTestEnv(t *testing.T) *testEnv {
@@ -34,7 +36,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	sb := sandbox.New()
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
-	return &testEnv{sb: sb, url: srv.URL, org: sb.AddOrganization(sandbox.OrgSpec{})}
+	return &testEnv{sb: sb, url: srv.URL, org: sb.AddOrganization(sandbox.OrgSpec{}), diags: &diagnosticsRecorder{}}
 }
 
 func (e *testEnv) store() string { return e.org.Location(sandbox.Store) }

@@ -4,21 +4,58 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// Zettle takes UUIDs in any case and answers them in lower case. One written
+// in upper case would never equal what reads return, and every plan would
+// replace the resource: only the lower-case form is accepted.
+var (
+	anyCaseUUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+)
 
 func isUUID(s string) bool { return uuidPattern.MatchString(s) }
 
-func uuidValidator() validator.String {
-	return stringvalidator.RegexMatches(uuidPattern, "must be a UUID such as fd4a39a0-e2ef-11e6-ba64-85247ae2a737")
+// checkUUID explains why s is not a UUID the provider takes; nil when it is.
+func checkUUID(s string) error {
+	switch {
+	case isUUID(s):
+		return nil
+	case anyCaseUUID.MatchString(s):
+		return fmt.Errorf("%q has upper-case letters: write it in lower case, %q, as Zettle answers it", s, strings.ToLower(s))
+	default:
+		return fmt.Errorf("%q must be a UUID such as fd4a39a0-e2ef-11e6-ba64-85247ae2a737", s)
+	}
+}
+
+func uuidValidator() validator.String { return lowerUUIDValidator{} }
+
+// lowerUUIDValidator checks, at plan time, that an attribute is a UUID in
+// lower case.
+type lowerUUIDValidator struct{}
+
+func (lowerUUIDValidator) Description(context.Context) string {
+	return "must be a UUID in lower case, such as fd4a39a0-e2ef-11e6-ba64-85247ae2a737"
+}
+
+func (v lowerUUIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (lowerUUIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := checkUUID(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid UUID", req.Path.String()+": "+err.Error()+".")
+	}
 }
 
 func pathOf(name string) path.Path { return path.Root(name) }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Org is one organization (merchant) of the sandbox. Its methods are the test
@@ -96,9 +97,9 @@ func (o *Org) AddProductWithUUIDs(product string, variants ...string) {
 	defer o.s.mu.Unlock()
 	set := map[string]bool{}
 	for _, v := range variants {
-		set[v] = true
+		set[strings.ToLower(v)] = true
 	}
-	o.products[product] = set
+	o.products[strings.ToLower(product)] = set
 }
 
 // IsTracked reports whether the product's inventory is tracked.

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -312,5 +313,28 @@ func TestFaultDelay(t *testing.T) {
 	}
 	if h.org.IsTracked(product) {
 		t.Error("the delayed request did not stop tracking")
+	}
+}
+
+// UUIDs are taken in any case and answered in lower case.
+func TestUUIDsAnsweredInLowerCase(t *testing.T) {
+	h := newHarness(t)
+	product, v := h.org.AddProduct(1)
+	upper := strings.ToUpper(product)
+	body := fmt.Sprintf(`{"productChanges":[{"productUuid":%q,"trackingStatusChange":"START_TRACKING","variantChanges":[{"variantUuid":%q,"fromLocationUuid":%q,"toLocationUuid":%q,"change":3}]}]}`,
+		upper, strings.ToUpper(v[0]), strings.ToUpper(h.org.Location(Supplier)), strings.ToUpper(h.org.Location(Store)))
+	status, answer, _ := h.call("POST", "/organizations/self/v2/inventory/bulk", body)
+	if status != http.StatusOK || strings.Contains(answer, upper) || !strings.Contains(answer, product) {
+		t.Fatalf("bulk: %d %s", status, answer)
+	}
+	if !h.org.IsTracked(product) || h.org.Balance(Store, product, v[0]) != 3 {
+		t.Error("the upper-case request did not act on the product")
+	}
+	status, answer, _ = h.call("GET", "/organizations/self/inventory/locations/"+strings.ToUpper(h.org.Location(Store)), "")
+	if status != http.StatusOK || !strings.Contains(answer, `"trackedProducts":["`+product+`"]`) {
+		t.Errorf("lookup: %d %s", status, answer)
+	}
+	if log := h.sb.Requests(); !strings.Contains(log[0].Body, upper) {
+		t.Errorf("the request log does not keep the body as sent: %s", log[0].Body)
 	}
 }

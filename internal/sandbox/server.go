@@ -46,6 +46,11 @@ func checkUUID(field, s string) *httpError {
 	return badRequest("%s: %q is not a valid UUID", field, s)
 }
 
+var uuidAnywhere = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+
+// lowerUUIDs writes every UUID in b in lower case.
+func lowerUUIDs(b []byte) []byte { return uuidAnywhere.ReplaceAllFunc(b, bytes.ToLower) }
+
 func newUUID() string {
 	// Zettle's own identifiers are time-based (version 1) UUIDs.
 	return uuid.Must(uuid.NewUUID()).String()
@@ -154,7 +159,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
 	r = r.WithContext(context.WithValue(r.Context(), arrivalKey{}, arrived))
 	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	// Zettle takes UUIDs in any case and answers them in lower case: the
+	// model sees them in lower case, the log as they were sent.
+	r.Body = io.NopCloser(bytes.NewReader(lowerUUIDs(body)))
+	sentPath := r.URL.Path
+	r.URL.Path, r.URL.RawPath = string(lowerUUIDs([]byte(r.URL.Path))), ""
 	_, route := s.mux.Handler(r)
 
 	s.mu.Lock()
@@ -187,7 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	entry := Request{
-		At: arrived, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route, Body: string(body),
+		At: arrived, Method: r.Method, Path: sentPath, Query: r.URL.RawQuery, Route: route, Body: string(body),
 		UserAgent: r.UserAgent(), ApplicationID: r.Header.Get("X-iZettle-Application-Id"),
 	}
 	if fault != nil {

@@ -2,6 +2,7 @@ package zettle
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 )
@@ -11,6 +12,19 @@ func (c *Client) Locations(ctx context.Context) (Locations, error) {
 	var out Locations
 	err := c.call(ctx, request{op: "list locations", method: http.MethodGet, path: "/organizations/self/locations"}, &out)
 	return out, err
+}
+
+// VerifyAccess makes one request that needs the credentials, so that refused
+// ones are reported once, before any resource is worked on. It lists the
+// locations, which the client keeps for the rest of the run.
+func (c *Client) VerifyAccess(ctx context.Context) error {
+	_, err := c.CachedLocations(ctx)
+	var missing *MissingLocationError
+	if errors.As(err, &missing) {
+		// The credentials work; a new organization has no locations yet.
+		return nil
+	}
+	return err
 }
 
 // Bulk starts tracking products and moves stock in one request.

@@ -219,11 +219,18 @@ func (c *Client) CachedLocations(ctx context.Context) (Locations, error) {
 	}
 	for _, t := range []string{LocationStore, LocationSupplier, LocationBin} {
 		if _, ok := locs.ByType(t); !ok {
-			return nil, fmt.Errorf("list locations: the organization has no %s location", t)
+			return nil, &MissingLocationError{Type: t}
 		}
 	}
 	c.locations = locs
 	return locs, nil
+}
+
+// MissingLocationError says that the organization lacks a system location.
+type MissingLocationError struct{ Type string }
+
+func (e *MissingLocationError) Error() string {
+	return "list locations: the organization has no " + e.Type + " location"
 }
 
 func checkStoreLocation(locs Locations, uuid string) error {

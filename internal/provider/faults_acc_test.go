@@ -296,8 +296,8 @@ func TestAccFaults_missingScopes(t *testing.T) {
 				steps = append(steps,
 					resource.TestStep{Config: config},
 					resource.TestStep{
-						PreConfig:   func() { e.org.SetScopes(tc.has) },
-						Config:      config,
+						PreConfig: func() { e.org.SetScopes(tc.has) },
+						Config:    config,
 						// The provider's check of the credentials meets it first.
 						ExpectError: errorPattern("Zettle refused the credentials", "HTTP 403 Forbidden: the access token lacks the READ:PRODUCT scope"),
 					},

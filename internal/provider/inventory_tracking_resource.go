@@ -180,8 +180,11 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the inventory of product %s", product), err.Error())
 		return
 	}
+	// Tracked is false only when the product lookup confirmed it: a product
+	// that a shared location-wide listing left out is never removed on that
+	// evidence alone, and a failed confirmation is the error above.
 	if !inv.Tracked {
-		tflog.Warn(ctx, "Product is no longer tracked; removing it from state", map[string]any{"product_uuid": product})
+		tflog.Warn(ctx, "The API confirms that the product is no longer tracked; removing it from state", map[string]any{"product_uuid": product})
 		resp.State.RemoveResource(ctx)
 		return
 	}

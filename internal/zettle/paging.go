@@ -76,6 +76,9 @@ func (p *linkParser) link() (webLink, error) {
 		return webLink{}, errors.New("a link's target has no closing >")
 	}
 	l := webLink{target: strings.TrimSpace(p.s[p.i+1 : p.i+end]), params: map[string]string{}}
+	if strings.Contains(l.target, "<") {
+		return webLink{}, errors.New("a link's target holds a <")
+	}
 	p.i += end + 1
 	for {
 		p.skip(" \t")

@@ -229,7 +229,8 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 			{
 				// Drift: two products stopped in the back office and a sale
 				// in the POS app. The shared read sees both: the two are
-				// planned again, the sale changes only the balances.
+				// planned again, once one product lookup has confirmed that
+				// both are untracked; the sale changes only the balances.
 				PreConfig: func() {
 					for _, p := range stopped {
 						e.org.SetTracking(p, false)
@@ -244,7 +245,12 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 					plancheck.ExpectResourceAction(instance(stopped[0]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(stopped[1]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(sold), plancheck.ResourceActionNoop),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 1, routeStoreLookup: 1})),
+					sandboxPlanCheck(func() error {
+						if lookups, err := e.productLookups(); err != nil || fmt.Sprint(lookups) != fmt.Sprint([][]string{stopped}) {
+							return fmt.Errorf("product lookups %v (%v), want one confirming %v", lookups, err, stopped)
+						}
+						return e.expectOnly(map[string]int{routeLocations: 1, routeStoreLookup: 1, routeProductLookup: 1})()
+					}),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					// The two come back with their saved level of 5, which
@@ -255,7 +261,7 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 						if err := e.expectStartedOnce(restarted, 1)(); err != nil {
 							return err
 						}
-						return e.expectOnly(map[string]int{routeStoreLookup: 1, routeLocations: 2, routeBulk: 1, routeMove: 1})()
+						return e.expectOnly(map[string]int{routeStoreLookup: 1, routeProductLookup: 1, routeLocations: 2, routeBulk: 1, routeMove: 1})()
 					}),
 					statecheck.ExpectKnownValue(instance(sold), tfjsonpath.New("balances"),
 						knownvalue.MapExact(map[string]knownvalue.Check{products[sold]: knownvalue.Float64Exact(3)})),

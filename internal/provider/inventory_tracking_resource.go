@@ -200,8 +200,11 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the inventory of product %s", product), err.Error())
 		return
 	}
+	// Tracked is false only when the product lookup confirmed it: a product
+	// that a shared location-wide listing left out is never removed on that
+	// evidence alone, and a failed confirmation is the error above.
 	if !inv.Tracked {
-		tflog.Warn(ctx, "Product is no longer tracked; removing it from state", map[string]any{"product_uuid": product})
+		tflog.Warn(ctx, "The API confirms that the product is no longer tracked; removing it from state", map[string]any{"product_uuid": product})
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Tracking of product %s stopped outside Terraform", product),
 			fmt.Sprintf("Zettle no longer tracks the inventory of product %s: tracking was stopped in the back office, the POS app or "+
 				"another tool. The resource is removed from state, and the plan creates it again. Applying starts tracking again: Zettle "+

@@ -43,12 +43,16 @@ type location struct {
 	Default     bool   `json:"default"`
 }
 
-func listLocations(o *Org, _ *http.Request) (int, any, *httpError) {
+func listLocations(o *Org, r *http.Request) (int, any, *httpError) {
 	var out []location
 	for _, t := range []string{Store, Bin, Sold, Supplier} {
 		out = append(out, location{UUID: o.locations[t], Type: t, Name: t, Description: "System generated location ", Default: t == Store})
 	}
-	return http.StatusOK, out, nil
+	start, end, next, herr := o.s.pageOf(r, len(out))
+	if herr != nil {
+		return 0, nil, herr
+	}
+	return http.StatusOK, paged{out[start:end], next}, nil
 }
 
 type bulkRequest struct {
@@ -175,7 +179,8 @@ func balancesAtLocation(o *Org, r *http.Request) (int, any, *httpError) {
 	if herr := o.checkLocation("locationUuid", loc); herr != nil {
 		return 0, nil, herr
 	}
-	return http.StatusOK, o.lookup(loc, nil, 0), nil
+	ans, herr := o.lookupPage(r, loc, nil, 0)
+	return http.StatusOK, ans, herr
 }
 
 func (o *Org) locationOfType(t string) (string, *httpError) {
@@ -190,7 +195,8 @@ func balancesByType(o *Org, r *http.Request) (int, any, *httpError) {
 	if herr != nil {
 		return 0, nil, herr
 	}
-	return http.StatusOK, o.lookup(loc, nil, 0), nil
+	ans, herr := o.lookupPage(r, loc, nil, 0)
+	return http.StatusOK, ans, herr
 }
 
 func productBalances(o *Org, r *http.Request) (int, any, *httpError) {
@@ -213,7 +219,8 @@ func productBalances(o *Org, r *http.Request) (int, any, *httpError) {
 			return 0, nil, herr
 		}
 	}
-	return http.StatusOK, o.lookup(loc, req.ProductUUIDs, 0), nil
+	ans, herr := o.lookupPage(r, loc, req.ProductUUIDs, 0)
+	return http.StatusOK, ans, herr
 }
 
 // productBalancesAtLocation has no trackedProducts: it cannot tell an
@@ -244,7 +251,8 @@ func storeBalances(o *Org, r *http.Request) (int, any, *httpError) {
 		}
 		since = n
 	}
-	return http.StatusOK, o.lookup(o.locations[Store], nil, since), nil
+	ans, herr := o.lookupPage(r, o.locations[Store], nil, since)
+	return http.StatusOK, ans, herr
 }
 
 func moveStock(o *Org, r *http.Request) (int, any, *httpError) {

@@ -45,6 +45,10 @@ type Fault struct {
 	// usual; a client that gives up first changes nothing. The other fields
 	// are ignored.
 	Delay time.Duration
+	// OmitProduct serves a balance lookup as usual, but leaves this product
+	// (a UUID) out of its answer, as a partial or stale listing would. The
+	// other fields are ignored.
+	OmitProduct string
 }
 
 // String describes the fault as the request log's Fault field and
@@ -55,6 +59,8 @@ func (f *Fault) String() string {
 		return "delayed " + f.Delay.String()
 	case f.ExpireTokens:
 		return "tokens expired"
+	case f.OmitProduct != "":
+		return "omitted product " + f.OmitProduct
 	case f.CutBeforeCommit:
 		return string(FaultCutBeforeCommit)
 	case f.CutAfterCommit:
@@ -88,6 +94,15 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+}
+
+type omitKey struct{}
+
+// omittedProduct is the product a fault left out of the request's answer, or
+// "".
+func omittedProduct(r *http.Request) string {
+	p, _ := r.Context().Value(omitKey{}).(string)
+	return p
 }
 
 // takeFault consumes one use of the first fault matching the request.

@@ -124,11 +124,16 @@ func lowStockAtLocation(o *Org, r *http.Request) (int, any, *httpError) {
 	if herr != nil {
 		return 0, nil, herr
 	}
-	return http.StatusOK, etagged{struct {
+	products := o.lowStockAt(loc, "")
+	start, end, next, herr := o.s.pageOf(r, len(products))
+	if herr != nil {
+		return 0, nil, herr
+	}
+	return http.StatusOK, paged{etagged{struct {
 		OrganizationUUID string            `json:"organizationUuid"`
 		LocationUUID     string            `json:"locationUuid"`
 		Products         []lowStockProduct `json:"customLowStockLevelsForProducts"`
-	}{o.UUID, loc, o.lowStockAt(loc, "")}}, nil
+	}{o.UUID, loc, products[start:end]}}, next}, nil
 }
 
 func lowStockOfProduct(o *Org, r *http.Request) (int, any, *httpError) {
@@ -144,7 +149,13 @@ func lowStockOfProduct(o *Org, r *http.Request) (int, any, *httpError) {
 	if list := o.lowStockAt(loc, product); len(list) == 1 {
 		ans = list[0]
 	}
-	return http.StatusOK, etagged{ans}, nil
+	// One product's answer is a list of its variants: it pages them.
+	start, end, next, herr := o.s.pageOf(r, len(ans.Variants))
+	if herr != nil {
+		return 0, nil, herr
+	}
+	ans.Variants = ans.Variants[start:end]
+	return http.StatusOK, paged{etagged{ans}, next}, nil
 }
 
 type variantRef struct {

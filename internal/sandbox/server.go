@@ -75,6 +75,8 @@ type Server struct {
 	// faultCounts counts the requests an injected fault shaped, by the
 	// fault's description (Request.Fault).
 	faultCounts map[string]int
+	// pageSize caps the items of one page of a list answer.
+	pageSize int
 }
 
 // Request is one request as the sandbox saw it.
@@ -104,7 +106,7 @@ type Request struct {
 func New() *Server {
 	s := &Server{
 		tokens: map[string]accessToken{}, apiKeys: map[string]apiKey{}, tokenLifetime: defaultTokenLifetime,
-		apiRoutes: map[string]string{}, faultCounts: map[string]int{},
+		apiRoutes: map[string]string{}, faultCounts: map[string]int{}, pageSize: DefaultPageSize,
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
@@ -183,6 +185,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		noted, fault = fault.String(), nil
 	case fault != nil && fault.ExpireTokens:
 		s.expireTokensLocked(arrived)
+		noted, fault = fault.String(), nil
+	case fault != nil && fault.OmitProduct != "":
+		r = r.WithContext(context.WithValue(r.Context(), omitKey{}, fault.OmitProduct))
 		noted, fault = fault.String(), nil
 	}
 	s.mu.Unlock()
@@ -368,6 +373,12 @@ func (s *Server) handle(pattern, scope string, h handler) {
 			status, answer, herr = h(o, r)
 			s.mu.Unlock()
 			if herr == nil {
+				if page, ok := answer.(paged); ok {
+					if page.next != "" {
+						writeLink(w, page.next)
+					}
+					answer = page.v
+				}
 				switch answer := answer.(type) {
 				case nil:
 					w.WriteHeader(status)

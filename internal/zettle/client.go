@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -222,6 +223,11 @@ const (
 // failures are retried underneath as Retries allows. A 401 from a token
 // source that can renew its tokens is sent once more with a new token: the
 // API refused the request before acting on it.
+//
+// Any list answer may come in pages, each naming the next in a Link header
+// (rel="next"). A read follows them to the last, each page sent as the first
+// was (method and body, retries and logging), and merges them into out. A
+// write never follows them: sending it again would apply it again.
 func (c *Client) call(ctx context.Context, r request, out any) error {
 	u := *c.baseURL
 	u.Path += r.path
@@ -236,43 +242,86 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 	}
 	info := &callInfo{op: r.op, movesStock: r.movesStock}
 	ctx = withCallInfo(ctx, info)
-	status, respBody, err := c.send(ctx, r.op, r.method, u.String(), body)
+	target := &u
+	seen := map[string]bool{}
+	for page := 1; ; page++ {
+		seen[target.String()] = true
+		status, header, respBody, err := c.sendRenewing(ctx, r, target.String(), body)
+		if err != nil {
+			return err
+		}
+		if status < 200 || status > 299 {
+			return c.refusal(r, status, respBody, info.attempts)
+		}
+		if out == nil {
+			return nil
+		}
+		into := out
+		if page > 1 {
+			into = reflect.New(reflect.TypeOf(out).Elem()).Interface()
+		}
+		if len(bytes.TrimSpace(respBody)) > 0 {
+			if err := json.Unmarshal(respBody, into); err != nil {
+				return &APIError{Operation: r.op, StatusCode: status, Message: "the answer could not be decoded: " + err.Error(), Err: err, Attempts: info.attempts, Unreadable: true}
+			}
+		}
+		if page > 1 {
+			if err := mergePage(out, into); err != nil {
+				return fmt.Errorf("%s: page %d: %w", r.op, page, err)
+			}
+		}
+		if r.write {
+			return nil
+		}
+		next, err := c.nextPage(r.op, status, header, target)
+		switch {
+		case err != nil:
+			return err
+		case next == nil:
+			return nil
+		case seen[next.String()]:
+			return fmt.Errorf("%s: HTTP %d: page %d links back to an earlier page (%s); the answer cannot be read whole", r.op, status, page, next.Redacted())
+		case page >= maxPages:
+			return fmt.Errorf("%s: HTTP %d: the answer runs past %d pages; gave up reading it", r.op, status, maxPages)
+		}
+		target = next
+	}
+}
+
+// sendRenewing sends one request of r, and once more with a new token after a
+// 401 when the token source can renew its tokens.
+func (c *Client) sendRenewing(ctx context.Context, r request, rawURL string, body []byte) (int, http.Header, []byte, error) {
+	status, header, respBody, err := c.send(ctx, r.op, r.method, rawURL, body)
 	if _, renewable := c.tokens.(invalidator); renewable && status == http.StatusUnauthorized {
 		c.logf(ctx, "Zettle API refused the access token; renewing it", map[string]any{"operation": r.op})
-		status, respBody, err = c.send(ctx, r.op, r.method, u.String(), body)
+		status, header, respBody, err = c.send(ctx, r.op, r.method, rawURL, body)
 	}
-	if err != nil {
-		return err
+	return status, header, respBody, err
+}
+
+// refusal is the APIError for an answer outside 2xx.
+func (c *Client) refusal(r request, status int, respBody []byte, attempts int) error {
+	msg := errorMessage(respBody)
+	switch status {
+	case http.StatusUnauthorized:
+		msg = "the access token was rejected or has expired: " + msg
+	case http.StatusForbidden:
+		msg = fmt.Sprintf("the access token lacks the %s scope, or access to the organization: %s", r.scope(), msg)
 	}
-	if status < 200 || status > 299 {
-		msg := errorMessage(respBody)
-		switch status {
-		case http.StatusUnauthorized:
-			msg = "the access token was rejected or has expired: " + msg
-		case http.StatusForbidden:
-			msg = fmt.Sprintf("the access token lacks the %s scope, or access to the organization: %s", r.scope(), msg)
-		}
-		return &APIError{Operation: r.op, StatusCode: status, Message: msg, Attempts: info.attempts}
-	}
-	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(respBody, out); err != nil {
-		return &APIError{Operation: r.op, StatusCode: status, Message: "the answer could not be decoded: " + err.Error(), Err: err, Attempts: info.attempts, Unreadable: true}
-	}
-	return nil
+	return &APIError{Operation: r.op, StatusCode: status, Message: msg, Attempts: attempts}
 }
 
 // send makes one request, retried as the client's Retries allow, and returns
-// the answer's status and body. A 401 invalidates the token it carried.
-func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byte) (int, []byte, error) {
+// the answer's status, header and body. A 401 invalidates the token it
+// carried.
+func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byte) (int, http.Header, []byte, error) {
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s: %w", op, err)
+		return 0, nil, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	token, err := c.tokens.Token(ctx)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s: %w", op, err)
+		return 0, nil, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
@@ -287,20 +336,20 @@ func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byt
 	}
 	c.logf(ctx, "Zettle API request", map[string]any{"operation": op, "method": method, "url": rawURL, "body": string(body)})
 
-	status, respBody, err := roundTrip(c.http, req, op)
+	status, header, respBody, err := roundTrip(c.http, req, op)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	c.logf(ctx, "Zettle API response", map[string]any{"operation": op, "status": status, "body": string(respBody)})
 	if renewable, ok := c.tokens.(invalidator); ok && status == http.StatusUnauthorized {
 		renewable.Invalidate(token)
 	}
-	return status, respBody, nil
+	return status, header, respBody, nil
 }
 
 // roundTrip sends req and reads the whole answer. A request that got no
 // answer, or a partial one, is an APIError naming op.
-func roundTrip(hc *retryablehttp.Client, req *retryablehttp.Request, op string) (int, []byte, error) {
+func roundTrip(hc *retryablehttp.Client, req *retryablehttp.Request, op string) (int, http.Header, []byte, error) {
 	resp, err := hc.Do(req)
 	if err != nil {
 		info := callInfoOf(req.Context())
@@ -310,15 +359,15 @@ func roundTrip(hc *retryablehttp.Client, req *retryablehttp.Request, op string) 
 			apiErr.Message = "could not connect: " + err.Error()
 			apiErr.connects = info.connects
 		}
-		return 0, nil, apiErr
+		return 0, nil, nil, apiErr
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, nil, &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "the answer was cut: " + err.Error(), Err: err,
+		return 0, nil, nil, &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "the answer was cut: " + err.Error(), Err: err,
 			Attempts: callInfoOf(req.Context()).attempts, Unreadable: resp.StatusCode < 400}
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, resp.Header, body, nil
 }
 
 func (c *Client) logf(ctx context.Context, msg string, fields map[string]any) {

@@ -38,9 +38,9 @@ type coalescer struct {
 	// starts sends START_TRACKING changes in one bulk request per STORE
 	// location; each caller gets its product's changed balances.
 	starts *batch.Batcher[string, ProductChange, map[string]Quantity]
-	// lookups asks for the balances of several products at once, by
-	// location type.
-	lookups *batch.Batcher[string, string, map[string]Quantity]
+	// lookups asks for the tracking state and balances of several products
+	// at once, by location type; each caller gets its product's.
+	lookups *batch.Batcher[string, string, ProductInventory]
 	// moves sends the stock movements of several products in one request,
 	// by location they return balances for.
 	moves *batch.Batcher[string, []Movement, map[string]Quantity]
@@ -100,14 +100,15 @@ func (c *Client) sendStarts(ctx context.Context, location string, changes []Prod
 	return out, nil
 }
 
-func (c *Client) sendLookups(ctx context.Context, locationType string, products []string) ([]map[string]Quantity, error) {
+func (c *Client) sendLookups(ctx context.Context, locationType string, products []string) ([]ProductInventory, error) {
 	answer, err := c.ProductBalances(ctx, locationType, products)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]map[string]Quantity, len(products))
+	s := indexInventory(answer)
+	out := make([]ProductInventory, len(products))
 	for i, p := range products {
-		out[i] = answer.ProductBalances(p)
+		out[i] = s.product(p)
 	}
 	return out, nil
 }
@@ -218,18 +219,31 @@ type ProductInventory struct {
 // ProductInventory reads a product's tracking state and STORE balances. With
 // batching, every read shares one location-wide lookup until the client
 // changes tracking or stock; otherwise each read asks for its product alone.
+//
+// Tracked is false only when the per-product lookup says so (ConfirmTracking):
+// a product missing from the shared location-wide lookup may only have been
+// left out of it, as a listing cut short would leave it out.
 func (c *Client) ProductInventory(ctx context.Context, product string) (ProductInventory, error) {
 	if c.batch.enabled {
 		s, err := c.batch.inventory.Get(ctx, LocationStore)
-		return s.product(product), err
+		if err != nil || s.tracked[product] {
+			return s.product(product), err
+		}
 	}
-	// The per-product GET cannot tell an untracked product from a tracked
-	// one without stock; this lookup reports trackedProducts.
-	answer, err := c.ProductBalances(ctx, LocationStore, []string{product})
+	return c.ConfirmTracking(ctx, product)
+}
+
+// ConfirmTracking asks the API whether a product is tracked, and for its STORE
+// balances, with the per-product lookup, which reports trackedProducts (the
+// per-product GET cannot tell an untracked product from a tracked one without
+// stock). With batching, the confirmations asked for at the same time go out
+// as one lookup.
+func (c *Client) ConfirmTracking(ctx context.Context, product string) (ProductInventory, error) {
+	inv, err := c.batch.lookups.Do(ctx, LocationStore, product)
 	if err != nil {
 		return ProductInventory{}, err
 	}
-	return indexInventory(answer).product(product), nil
+	return inv, nil
 }
 
 // VariantLowStock reads a variant's low-stock setting at a location; found is

@@ -139,7 +139,7 @@ func (t *APIKeyTokens) exchange(ctx context.Context) (string, time.Duration, err
 	}
 	// The form holds the key and the answer the token: neither is logged.
 	debug(ctx, t.log, "Zettle OAuth request", map[string]any{"operation": exchangeOperation, "url": t.tokenURL, "client_id": t.clientID})
-	status, body, err := roundTrip(t.http, req, exchangeOperation)
+	status, _, body, err := roundTrip(t.http, req, exchangeOperation)
 	if err != nil {
 		return "", 0, err
 	}

@@ -88,9 +88,11 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		// Variants that the bulk request did not move (a target of zero) are
 		// not in its answer; only a lookup shows their saved levels.
 		if !allKnown(balances, start.variants) {
-			if balances, err = c.batch.lookups.Do(ctx, LocationStore, req.ProductUUID); err != nil {
+			inv, err := c.batch.lookups.Do(ctx, LocationStore, req.ProductUUID)
+			if err != nil {
 				return TrackedProduct{}, start.incomplete(err)
 			}
+			balances = inv.Balances
 		}
 		fixes := start.fixes(balances)
 		if len(fixes) == 0 {

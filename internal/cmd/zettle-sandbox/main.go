@@ -25,14 +25,18 @@ func main() {
 	urlFile := flag.String("url-file", "", "write the sandbox's URL to this `file` once it listens")
 	latency := flag.Duration("latency", 0, "delay every answer by this `duration`")
 	tokenLifetime := flag.Duration("token-lifetime", 2*time.Hour, "lifetime of the access tokens that POST /token issues")
+	pageSize := flag.Int("page-size", sandbox.DefaultPageSize, "most `items` in one page of a list answer; later pages follow a Link header")
 	flag.Parse()
 
-	if err := run(*listen, *urlFile, *latency, *tokenLifetime); err != nil {
+	if *pageSize < 1 {
+		log.Fatalf("-page-size %d: must be at least 1", *pageSize)
+	}
+	if err := run(*listen, *urlFile, *latency, *tokenLifetime, *pageSize); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile string, latency, tokenLifetime time.Duration) error {
+func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize int) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return err
@@ -47,6 +51,7 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration) error {
 	sb := sandbox.New()
 	sb.SetLatency(latency)
 	sb.SetTokenLifetime(tokenLifetime)
+	sb.SetPageSize(pageSize)
 	org := sb.AddDemoOrganization()
 	url := "http://" + ln.Addr().String()
 	if urlFile != "" {

@@ -88,7 +88,7 @@ data "zettle_inventory_locations" "all" {}
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeStoreLookup: 4})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 2, routeStoreLookup: 4})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{sandboxStateCheck(e.expectNoMoves(&movesAfterApply))},
 			},
@@ -109,7 +109,7 @@ data "zettle_inventory_locations" "all" {}
 					sandboxStateCheck(e.expectNoMoves(&movesAfterApply)),
 				},
 			},
-			e.expectReleased(e.providerBlock(), products, map[string]int{routeStoreLookup: 4, routeStopTracking: n}),
+			e.expectReleased(e.providerBlock(), products, map[string]int{routeLocations: 2, routeStoreLookup: 4, routeStopTracking: n}),
 		},
 	})
 }
@@ -154,7 +154,7 @@ func TestAccPaging_productLeftOutOfAListingStays(t *testing.T) {
 						if fmt.Sprint(lookups) != fmt.Sprint([][]string{{left}}) {
 							return fmt.Errorf("product lookups %v, want one confirming %s", lookups, left)
 						}
-						return e.expectOnly(map[string]int{routeStoreLookup: 3, routeProductLookup: 1})()
+						return e.expectOnly(map[string]int{routeLocations: 2, routeStoreLookup: 3, routeProductLookup: 1})()
 					}),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -164,7 +164,7 @@ func TestAccPaging_productLeftOutOfAListingStays(t *testing.T) {
 					sandboxStateCheck(e.expectStockOnce(products)),
 				},
 			},
-			e.expectReleased(e.providerBlock(), products, map[string]int{routeStoreLookup: 3, routeStopTracking: 5}),
+			e.expectReleased(e.providerBlock(), products, map[string]int{routeLocations: 2, routeStoreLookup: 3, routeStopTracking: 5}),
 		},
 	})
 }
@@ -190,7 +190,7 @@ func TestAccPaging_stoppedProductsConfirmedInOneLookup(t *testing.T) {
 			}
 			// 3 tracked products: 2 pages; the confirmation finds none
 			// tracked: 1 page.
-			return e.expectOnly(map[string]int{routeStoreLookup: 2, routeProductLookup: 1})()
+			return e.expectOnly(map[string]int{routeLocations: 2, routeStoreLookup: 2, routeProductLookup: 1})()
 		}),
 	}
 	for p := range products {
@@ -223,7 +223,7 @@ func TestAccPaging_stoppedProductsConfirmedInOneLookup(t *testing.T) {
 					return nil
 				})},
 			},
-			e.expectReleased(provider, products, map[string]int{routeStoreLookup: 3, routeStopTracking: 6}),
+			e.expectReleased(provider, products, map[string]int{routeLocations: 2, routeStoreLookup: 3, routeStopTracking: 6}),
 		},
 	})
 }

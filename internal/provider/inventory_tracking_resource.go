@@ -171,6 +171,9 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 			err.Error()+"\n\nThe resource is saved as tainted. Run apply again: it stops tracking and starts it again, bringing each listed variant "+
 				"exactly to its initial balance. If tracking did not start, the next refresh drops the resource and apply creates it.")
 		return
+	case errors.As(err, new(*zettle.AlreadyTrackedError)):
+		resp.Diagnostics.AddAttributeError(path.Root("product_uuid"), fmt.Sprintf("Product %s is tracked already", product), alreadyTrackedDetail(product))
+		return
 	case err != nil:
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not start tracking product %s", product), err.Error())
 		return
@@ -252,7 +255,14 @@ func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.Del
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := client.StopTracking(ctx, product); err != nil {
+	err := client.StopTracking(ctx, product)
+	switch {
+	case errors.Is(err, zettle.ErrStartedThisRun):
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Product %s stays tracked", product),
+			fmt.Sprintf("Another resource of this configuration started tracking product %s in this run (a for_each key renamed "+
+				"without a moved block, or create_before_destroy), so destroying this one leaves the product tracked, with its stock, "+
+				"and only removes this resource from state.", product))
+	case err != nil:
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not stop tracking product %s", product), err.Error())
 	}
 }
@@ -262,6 +272,21 @@ func (r *inventoryTrackingResource) ImportState(ctx context.Context, req resourc
 	if ids := importWithLocation(ctx, r.data, req, resp, "product_uuid"); ids != nil {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
 	}
+}
+
+// alreadyTrackedDetail explains a create refused because the product is
+// tracked already, and how to import it.
+func alreadyTrackedDetail(product string) string {
+	return fmt.Sprintf("Zettle already tracks the inventory of product %[1]s: it was started from the POS app, the back office, another "+
+		"tool or another Terraform configuration. Creating this resource would take over its live stock, so the provider changed "+
+		"nothing and moved no stock.\n\n"+
+		"Import it instead, to manage it with the stock it has:\n\n"+
+		"  terraform import <address of this resource> %[1]s\n\n"+
+		"or, with Terraform 1.5 or later, an import block:\n\n"+
+		"  import {\n    to = <address of this resource>\n    id = \"%[1]s\"\n  }\n\n"+
+		"If another resource of this configuration tracks the product (a for_each key renamed without a moved block), "+
+		"add a moved block from its address to this one instead. create_before_destroy cannot work for this resource: "+
+		"a product is tracked once.", product)
 }
 
 func toQuantities(m map[string]float64) map[string]zettle.Quantity {

@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -72,6 +73,10 @@ type Config struct {
 	// Batching coalesces concurrent calls; its zero value sends every call
 	// as its own request.
 	Batching Batching
+	// HandoverWait is how long a start of a product that is tracked
+	// already waits for this client to stop it; zero is
+	// DefaultHandoverWait.
+	HandoverWait time.Duration
 }
 
 // Client calls the Inventory API. It is safe for concurrent use.
@@ -86,9 +91,9 @@ type Client struct {
 	locMu     sync.Mutex
 	locations Locations
 
-	// stopped holds the products this client stopped tracking: they keep
-	// saved levels, which a start moving stock would overshoot.
-	stopped sync.Map
+	// run remembers the products this client started and stopped.
+	run          *runProducts
+	handoverWait time.Duration
 
 	batch *coalescer
 }
@@ -107,6 +112,7 @@ func New(cfg Config) (*Client, error) {
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
 	}
 	c.batch = newCoalescer(c, cfg.Batching)
+	c.run, c.handoverWait = newRunProducts(), cmpOr(cfg.HandoverWait, DefaultHandoverWait)
 	return c, nil
 }
 

@@ -50,14 +50,21 @@ func (c *Client) StartTrackingProduct(ctx context.Context, product string) (Chan
 
 // StopTracking stops tracking a product. The saved levels stay with the
 // service. A product that is not tracked (404) counts as done.
+//
+// A product this client started tracking in the same run is left tracked,
+// with ErrStartedThisRun: the stop comes from another owner of the same
+// product, as when Terraform destroys one instance and creates another.
 func (c *Client) StopTracking(ctx context.Context, product string) error {
+	if c.run.wasStarted(product) {
+		return ErrStartedThisRun
+	}
 	defer c.inventoryChanged()
 	err := c.call(ctx, request{op: "stop tracking", method: http.MethodDelete, path: "/organizations/self/inventory/products/" + url.PathEscape(product), write: true}, nil)
 	if StatusOf(err) == http.StatusNotFound {
 		err = nil
 	}
 	if err == nil {
-		c.stopped.Store(product, true)
+		c.run.markStopped(product)
 	}
 	return err
 }

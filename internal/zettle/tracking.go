@@ -60,14 +60,25 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 	bin, _ := locs.ByType(LocationBin)
 	start := tracking{TrackingRequest: req, supplier: supplier.UUID, bin: bin.UUID, variants: slices.Sorted(maps.Keys(req.InitialBalances))}
 
+	// A product stopped earlier in this run, as when Terraform replaces the
+	// resource, is no one else's. Any other must not be tracked already.
+	stopped := c.run.wasStopped(req.ProductUUID)
+	if !stopped {
+		if stopped, err = c.refuseTracked(ctx, req.ProductUUID); err != nil {
+			return TrackedProduct{}, err
+		}
+	}
 	change := start.change()
-	if _, stopped := c.stopped.Load(req.ProductUUID); stopped {
-		// Stopped earlier in this run, as when Terraform replaces the
-		// resource: its saved levels come back, so no stock moves before
-		// they are read.
+	if stopped {
+		// Its saved levels come back, so no stock moves before they are
+		// read.
 		change = start.trackingOnly()
 	}
 	balances, err := c.batch.starts.Do(ctx, req.LocationUUID, change)
+	if MayHaveApplied(err) || err == nil || ctx.Err() != nil {
+		// Tracking may have started: it is this start's now.
+		c.run.markStarted(req.ProductUUID)
+	}
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:

@@ -1,0 +1,132 @@
+package zettle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// DefaultHandoverWait is how long a start of a product that is tracked
+// already waits for this client to stop it: Terraform destroys one instance
+// and creates another of the same product at the same time when a for_each
+// key is renamed without a moved block.
+const DefaultHandoverWait = 5 * time.Second
+
+// runProducts remembers which products this client started and stopped
+// tracking, which is one Terraform run.
+//   - A product stopped in this run keeps saved levels that a start moving
+//     stock would overshoot, and it is no longer tracked by anyone else: a
+//     start of it is a replacement, not a takeover.
+//   - A product started in this run belongs to the instance that started it:
+//     a stop of it in the same run comes from another instance of the same
+//     product, and must not undo the start.
+type runProducts struct {
+	mu      sync.Mutex
+	stopped map[string]chan struct{} // closed once the product is stopped
+	started map[string]bool
+}
+
+func newRunProducts() *runProducts {
+	return &runProducts{stopped: map[string]chan struct{}{}, started: map[string]bool{}}
+}
+
+// stopSignal returns the channel that closes once product is stopped; the
+// caller holds p.mu.
+func (p *runProducts) stopSignal(product string) chan struct{} {
+	ch, ok := p.stopped[product]
+	if !ok {
+		ch = make(chan struct{})
+		p.stopped[product] = ch
+	}
+	return ch
+}
+
+func (p *runProducts) markStopped(product string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ch := p.stopSignal(product)
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+}
+
+// wasStopped reports whether this client stopped product in this run.
+func (p *runProducts) wasStopped(product string) bool {
+	p.mu.Lock()
+	ch := p.stopSignal(product)
+	p.mu.Unlock()
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// awaitStop waits at most d for this client to stop product, and reports
+// whether it did.
+func (p *runProducts) awaitStop(ctx context.Context, product string, d time.Duration) bool {
+	p.mu.Lock()
+	ch := p.stopSignal(product)
+	p.mu.Unlock()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return false
+}
+
+func (p *runProducts) markStarted(product string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.started[product] = true
+}
+
+func (p *runProducts) wasStarted(product string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.started[product]
+}
+
+// AlreadyTrackedError is a start refused because the product is tracked
+// already, from the POS app, the back office, another tool or another
+// resource: starting it would take over its live stock. Nothing was changed.
+type AlreadyTrackedError struct {
+	ProductUUID string
+}
+
+func (e *AlreadyTrackedError) Error() string {
+	return fmt.Sprintf("product %s is tracked already; nothing was changed", e.ProductUUID)
+}
+
+// ErrStartedThisRun is a stop that was not sent: this client started the
+// product's tracking in the same run, for another owner of the same product,
+// and stopping it would undo that start.
+var ErrStartedThisRun = errors.New("tracking of the product was started in this run by another resource of the same product; it stays tracked")
+
+// refuseTracked checks, before a start, that the product is not tracked
+// already, with the per-product lookup (one request per batch of starts).
+// A tracked product that this client stops within its handover wait is
+// handed over: stopped reports that, and the start goes on as a replacement.
+func (c *Client) refuseTracked(ctx context.Context, product string) (stopped bool, err error) {
+	inv, err := c.ConfirmTracking(ctx, product)
+	if err != nil {
+		return false, fmt.Errorf("start tracking product %s: checking whether it is tracked already: %w", product, err)
+	}
+	if !inv.Tracked {
+		return false, nil
+	}
+	c.logf(ctx, "The product is tracked already; waiting briefly for this run to stop it", map[string]any{"product_uuid": product, "wait": c.handoverWait.String()})
+	if c.run.awaitStop(ctx, product, c.handoverWait) {
+		return true, nil
+	}
+	return false, &AlreadyTrackedError{ProductUUID: product}
+}

@@ -25,14 +25,15 @@ func main() {
 	urlFile := flag.String("url-file", "", "write the sandbox's URL to this `file` once it listens")
 	latency := flag.Duration("latency", 0, "delay every answer by this `duration`")
 	tokenLifetime := flag.Duration("token-lifetime", 2*time.Hour, "lifetime of the access tokens that POST /token issues")
+	newOrganization := flag.Bool("new-organization", false, "serve the demo organization as a new merchant's: no locations until tracking first starts")
 	flag.Parse()
 
-	if err := run(*listen, *urlFile, *latency, *tokenLifetime); err != nil {
+	if err := run(*listen, *urlFile, *latency, *tokenLifetime, *newOrganization); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile string, latency, tokenLifetime time.Duration) error {
+func run(listen, urlFile string, latency, tokenLifetime time.Duration, newOrganization bool) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return err
@@ -47,7 +48,17 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration) error {
 	sb := sandbox.New()
 	sb.SetLatency(latency)
 	sb.SetTokenLifetime(tokenLifetime)
-	org := sb.AddDemoOrganization()
+	var org *sandbox.Org
+	var locationLine string
+	if newOrganization {
+		// No STORE location to configure yet: the provider learns it when
+		// tracking first starts.
+		org = sb.AddNewDemoOrganization()
+		locationLine = "  # a new organization: no locations until tracking first starts; leave ZETTLE_LOCATION_UUID unset"
+	} else {
+		org = sb.AddDemoOrganization()
+		locationLine = "  export ZETTLE_LOCATION_UUID=" + org.Location(sandbox.Store)
+	}
 	url := "http://" + ln.Addr().String()
 	if urlFile != "" {
 		if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
@@ -57,7 +68,7 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration) error {
 	fmt.Printf(`Zettle Inventory API sandbox
   export ZETTLE_INVENTORY_URL=%s
   export ZETTLE_ACCESS_TOKEN=%s
-  export ZETTLE_LOCATION_UUID=%s
+%s
   # or, instead of the access token (set one credential, not both):
   # export ZETTLE_API_KEY=%s
   # export ZETTLE_OAUTH_URL=%s
@@ -66,7 +77,7 @@ Demo products (product: variants):
   tea tin      %s: %s
   mug          %s: %s, %s
 Stop with Ctrl-C.
-`, url, org.Token, org.Location(sandbox.Store), sandbox.DemoAPIKey, url,
+`, url, org.Token, locationLine, sandbox.DemoAPIKey, url,
 		sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeSmall, sandbox.DemoCoffeeLarge,
 		sandbox.DemoTeaTin, sandbox.DemoTeaTinOnly,
 		sandbox.DemoMug, sandbox.DemoMugWhite, sandbox.DemoMugBlack)

@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/batch"
 )
 
 // DefaultInventoryURL is the production Inventory API.
@@ -82,8 +84,9 @@ type Client struct {
 	http      *retryablehttp.Client
 	log       Logger
 
-	locMu     sync.Mutex
-	locations Locations
+	// locations is the organization's list of locations, kept once it is
+	// complete; see CachedLocations.
+	locations *batch.Shared[struct{}, Locations]
 
 	// stopped holds the products this client stopped tracking: they keep
 	// saved levels, which a start moving stock would overshoot.
@@ -106,6 +109,7 @@ func New(cfg Config) (*Client, error) {
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
 	}
 	c.batch = newCoalescer(c, cfg.Batching)
+	c.locations = batch.NewShared(c.fetchLocations)
 	return c, nil
 }
 

@@ -192,6 +192,19 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 
+	if state.LocationUUID.ValueString() == "" {
+		// Saved by a create that never learned the location. If the
+		// organization still has no locations, tracking never started:
+		// any start creates them.
+		if _, pending, diags := r.data.storeLocation(ctx); pending || diags.HasError() {
+			resp.Diagnostics.Append(diags...)
+			if pending {
+				tflog.Warn(ctx, "The organization still has no locations, so tracking never started; removing it from state", map[string]any{"product_uuid": product})
+				resp.State.RemoveResource(ctx)
+			}
+			return
+		}
+	}
 	inv, err := client.ProductInventory(ctx, product)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the inventory of product %s", product), err.Error())

@@ -215,6 +215,50 @@ func TestAccNewOrganization_firstApplyWithoutBatching(t *testing.T) {
 	testNewOrganizationFirstApply(t, "  batching {\n    enabled = false\n  }\n", nil, map[string]int{routeProductLookup: 3, routeStopTracking: 3})
 }
 
+// The first start gets no answer at all: the create fails, saved tainted
+// without a location. The organization still has no locations, so the next
+// refresh knows tracking never started; the next apply starts it, and the
+// stock lands once.
+func TestAccNewOrganization_firstStartWithoutAnAnswer(t *testing.T) {
+	e := newOrganizationTestEnv(t)
+	product, v := e.org.AddProduct(1)
+	config := e.defaultProviderBlock("  max_retries = 1\n") + fmt.Sprintf(`
+resource "zettle_inventory_tracking" "p" {
+  product_uuid     = %q
+  initial_balances = { %q = %d }
+}
+`, product, v[0], forEachBalance)
+	e.sb.InjectFault(sandbox.Fault{Method: "POST", Route: routeBulkPattern, CutBeforeCommit: true, Times: 2})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		CheckDestroy:             e.expectTracked(product, false),
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: errorPattern("Tracking of product "+product+" may have started", "saved as tainted"),
+			},
+			{
+				PreConfig: func() {
+					if e.org.Location(sandbox.Store) != "" || len(e.org.Movements()) != 0 {
+						t.Error("a start that got no answer changed the organization")
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("zettle_inventory_tracking.p", plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue("zettle_inventory_tracking.p", tfjsonpath.New("location_uuid")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("zettle_inventory_tracking.p", tfjsonpath.New("location_uuid"), e.isStore()),
+					sandboxStateCheck(e.expectMovedInOnce(map[string]string{product: v[0]})),
+				},
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
+
 // A low-stock setting needs the STORE location: on a new organization it
 // fails clearly until tracking has started, and works once it depends on a
 // tracking resource. The data sources answer without crashing.

@@ -68,6 +68,8 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 			"location_uuid": schema.StringAttribute{
 				MarkdownDescription: "UUID of the organization's STORE location, where tracked balances are kept; any other location is refused. " +
 					"Optional; defaults to the provider's `location_uuid`, or to the STORE location the provider looks up. " +
+					"A new organization has no locations until tracking first starts: left out, it is then known after apply, " +
+					"the STORE location that the start creates. " +
 					"Changing it, or the provider's location when this is left out, replaces the resource.",
 				Optional:   true,
 				Computed:   true,
@@ -144,8 +146,14 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	product := plan.ProductUUID.ValueString()
-	location, diags := resourceLocation(ctx, r.data, plan.LocationUUID)
-	resp.Diagnostics.Append(diags...)
+	location := plan.LocationUUID.ValueString()
+	if location == "" {
+		// Stays empty while a new organization has no STORE location: the
+		// start creates it and answers it.
+		var diags diag.Diagnostics
+		location, _, diags = r.data.storeLocation(ctx)
+		resp.Diagnostics.Append(diags...)
+	}
 	var targets map[string]float64
 	resp.Diagnostics.Append(plan.InitialBalances.ElementsAs(ctx, &targets, false)...)
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
@@ -158,7 +166,15 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		ProductUUID: product, LocationUUID: location, InitialBalances: toQuantities(targets),
 	})
 	plan.ID = types.StringValue(product)
+	if tracked.LocationUUID != "" {
+		location = tracked.LocationUUID
+	}
 	plan.LocationUUID = types.StringValue(location)
+	if location == "" {
+		// The start of a new organization's first product got no answer:
+		// the next read learns the location.
+		plan.LocationUUID = types.StringNull()
+	}
 	var incomplete *zettle.IncompleteStartError
 	switch {
 	case errors.As(err, &incomplete):
@@ -180,7 +196,8 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 	}
 	tflog.Info(ctx, "Started tracking", map[string]any{"product_uuid": product, "balances": tracked.Balances})
 
-	plan.Balances, diags = balancesValue(tracked.Balances)
+	balances, diags := balancesValue(tracked.Balances)
+	plan.Balances = balances
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -198,6 +215,19 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 
+	if state.LocationUUID.ValueString() == "" {
+		// Saved by a create that never learned the location. If the
+		// organization still has no locations, tracking never started:
+		// any start creates them.
+		if _, pending, diags := r.data.storeLocation(ctx); pending || diags.HasError() {
+			resp.Diagnostics.Append(diags...)
+			if pending {
+				tflog.Warn(ctx, "The organization still has no locations, so tracking never started; removing it from state", map[string]any{"product_uuid": product})
+				resp.State.RemoveResource(ctx)
+			}
+			return
+		}
+	}
 	inv, err := client.ProductInventory(ctx, product)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the inventory of product %s", product), err.Error())
@@ -216,6 +246,10 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 				"configuration before applying.", product))
 		resp.State.RemoveResource(ctx)
 		return
+	}
+	if state.LocationUUID.ValueString() == "" {
+		// Saved by a create that never learned the location.
+		state.LocationUUID = types.StringValue(inv.LocationUUID)
 	}
 	if location := state.LocationUUID.ValueString(); location != inv.LocationUUID {
 		resp.Diagnostics.AddAttributeError(path.Root("location_uuid"), "Not the STORE location",

@@ -18,7 +18,9 @@ var locationPath = path.Root("location_uuid")
 // planProviderLocation fills in the provider's location when the
 // configuration leaves location_uuid out, so that a change of the provider's
 // location shows in the plan and replaces the resource. While the provider's
-// settings are unknown, the planned value stays unknown.
+// settings are unknown, and while the organization has no STORE location yet
+// (a new organization, before tracking first starts), the planned value stays
+// unknown.
 func planProviderLocation(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || data == nil || len(data.unknown) > 0 {
 		return
@@ -28,9 +30,9 @@ func planProviderLocation(ctx context.Context, data *providerData, req resource.
 	if !configured.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
-	location, diags := data.Location(ctx)
+	location, pending, diags := data.storeLocation(ctx)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	if diags.HasError() || pending {
 		return
 	}
 	want := types.StringValue(location)

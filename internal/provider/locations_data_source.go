@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
 var _ datasource.DataSourceWithConfigure = (*locationsDataSource)(nil)
@@ -39,8 +42,9 @@ func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"(the source of restocks), `SOLD` (where sales go) and `BIN` (discarded stock).",
 		Attributes: map[string]schema.Attribute{
 			"locations": schema.ListNestedAttribute{
-				MarkdownDescription: "Computed. Every location of the organization, in the order the API lists them.",
-				Computed:            true,
+				MarkdownDescription: "Computed. Every location of the organization, in the order the API lists them. " +
+					"Empty for a new organization: Zettle creates its locations when inventory tracking first starts.",
+				Computed: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. The location's UUID, " +
 						"for a resource's or the provider's `location_uuid`."},
@@ -74,6 +78,12 @@ func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest
 		return
 	}
 	locs, err := client.CachedLocations(ctx)
+	var missing *zettle.MissingLocationError
+	if errors.As(err, &missing) {
+		// A new organization lists none until tracking first starts: the
+		// list is what it is.
+		err = nil
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list the organization's locations", err.Error())
 		return

@@ -89,8 +89,10 @@ func (r *lowStockResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"location_uuid": schema.StringAttribute{
 				MarkdownDescription: "UUID of the location the setting applies to. Optional; defaults to the provider's `location_uuid`, " +
-					"or to the STORE location the provider looks up. Changing it, or the provider's location when this is left out, " +
-					"replaces the resource.",
+					"or to the STORE location the provider looks up. A new organization has no STORE location until tracking first starts: " +
+					"left out, it is then known after apply, and creating the resource fails unless tracking has started, so make it " +
+					"depend on a `zettle_inventory_tracking` resource (`depends_on`). " +
+					"Changing it, or the provider's location when this is left out, replaces the resource.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{uuidValidator()},

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -100,7 +101,9 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "UUID of the organization's `STORE` location, the only location whose balances are kept. " +
 					"Resources that leave their own `location_uuid` out, and the `zettle_inventory_balances` data source when it names " +
 					"no location, use it; changing it replaces those resources. Optional; defaults to the `" + EnvLocationUUID + "` environment variable, " +
-					"and when neither is set the provider looks the `STORE` location up, with one request per run.",
+					"and when neither is set the provider looks the `STORE` location up, with one request per run. " +
+					"A new organization has no locations until inventory tracking first starts: leave this unset, and the first " +
+					"`zettle_inventory_tracking` resources learn the `STORE` location from that start.",
 				Optional:   true,
 				Validators: []validator.String{uuidValidator()},
 			},
@@ -343,20 +346,39 @@ func load(ctx context.Context, data *providerData, from interface {
 }
 
 // Location returns the provider's STORE location: the configured one, or the
-// one the API lists, looked up once per run.
+// one the API lists, looked up once per run. A new organization has none
+// until tracking first starts, which the error then says.
 func (d *providerData) Location(ctx context.Context) (string, diag.Diagnostics) {
+	location, pending, diags := d.storeLocation(ctx)
+	if pending {
+		diags.AddError("No STORE location yet",
+			"The organization has no STORE location yet: Zettle creates an organization's locations when inventory tracking first starts. "+
+				"Start tracking a product first: apply a zettle_inventory_tracking resource (make this resource depend on it with depends_on), "+
+				"then run this again.")
+	}
+	return location, diags
+}
+
+// storeLocation returns the provider's STORE location; pending, with no
+// location and no error, when the organization has none yet: a new
+// organization's locations are created when tracking first starts.
+func (d *providerData) storeLocation(ctx context.Context) (location string, pending bool, diags diag.Diagnostics) {
 	if d != nil && d.locationUUID != "" {
-		return d.locationUUID, nil
+		return d.locationUUID, false, nil
 	}
 	client, diags := d.Client()
 	if diags.HasError() {
-		return "", diags
+		return "", false, diags
 	}
 	locs, err := client.CachedLocations(ctx)
-	if err != nil {
+	var missing *zettle.MissingLocationError
+	switch {
+	case errors.As(err, &missing) && missing.Type == zettle.LocationStore:
+		return "", true, diags
+	case err != nil:
 		diags.AddError("Could not find the STORE location", err.Error())
-		return "", diags
+		return "", false, diags
 	}
 	store, _ := locs.ByType(zettle.LocationStore)
-	return store.UUID, diags
+	return store.UUID, false, diags
 }

@@ -32,13 +32,20 @@ const (
 
 // AddDemoOrganization adds the demo organization with three products and an
 // API key.
-func (s *Server) AddDemoOrganization() *Org {
+func (s *Server) AddDemoOrganization() *Org { return s.addDemoOrganization(false) }
+
+// AddNewDemoOrganization adds the demo organization as a new merchant's: no
+// locations until tracking first starts, when they get the demo UUIDs.
+func (s *Server) AddNewDemoOrganization() *Org { return s.addDemoOrganization(true) }
+
+func (s *Server) addDemoOrganization(newOrganization bool) *Org {
 	o := s.AddOrganization(OrgSpec{
 		Token: DemoToken,
 		UUID:  demoOrganization,
 		Locations: map[string]string{
 			Store: DemoStore, Supplier: demoSupplier, Sold: demoSold, Bin: demoBin,
 		},
+		NewOrganization: newOrganization,
 	})
 	o.AddProductWithUUIDs(DemoCoffeeBeans, DemoCoffeeSmall, DemoCoffeeLarge)
 	o.AddProductWithUUIDs(DemoTeaTin, DemoTeaTinOnly)

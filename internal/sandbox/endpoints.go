@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -43,10 +44,14 @@ type location struct {
 	Default     bool   `json:"default"`
 }
 
+// listLocations answers [] for a new organization, before tracking first
+// starts.
 func listLocations(o *Org, r *http.Request) (int, any, *httpError) {
-	var out []location
+	out := []location{}
 	for _, t := range []string{Store, Bin, Sold, Supplier} {
-		out = append(out, location{UUID: o.locations[t], Type: t, Name: t, Description: "System generated location ", Default: t == Store})
+		if uuid, ok := o.locations[t]; ok {
+			out = append(out, location{UUID: uuid, Type: t, Name: t, Description: "System generated location ", Default: t == Store})
+		}
 	}
 	start, end, next, herr := o.s.pageOf(r, len(out))
 	if herr != nil {
@@ -75,18 +80,24 @@ type movementAnswer struct {
 }
 
 // bulkUpdate starts tracking and moves stock. The request is validated
-// whole before anything changes, so a bad entry changes nothing.
+// whole before anything changes, so a bad entry changes nothing. The first
+// START_TRACKING of a new organization creates its locations, then proceeds;
+// the answer's locationUuid is then the new STORE location.
 func bulkUpdate(o *Org, r *http.Request) (int, any, *httpError) {
 	var req bulkRequest
 	if herr := decode(r, &req); herr != nil {
 		return 0, nil, herr
 	}
-	ret, herr := o.returnLocation(req.ReturnBalanceForLocationUUID)
-	if herr != nil {
-		return 0, nil, herr
+	if req.ReturnBalanceForLocationUUID != "" {
+		if herr := o.checkLocation("returnBalanceForLocationUuid", req.ReturnBalanceForLocationUUID); herr != nil {
+			return 0, nil, herr
+		}
 	}
 	if len(req.ProductChanges) == 0 {
 		return 0, nil, badRequest("productChanges must not be empty")
+	}
+	if herr := o.checkFirstBulk(req); herr != nil {
+		return 0, nil, herr
 	}
 	for _, pc := range req.ProductChanges {
 		if herr := o.checkProduct(pc.ProductUUID); herr != nil {
@@ -107,6 +118,8 @@ func bulkUpdate(o *Org, r *http.Request) (int, any, *httpError) {
 			}
 		}
 	}
+	o.createLocations()
+	ret, _ := o.returnLocation(req.ReturnBalanceForLocationUUID)
 	var changed []productVariant
 	for _, pc := range req.ProductChanges {
 		if pc.TrackingStatusChange == "START_TRACKING" {
@@ -118,6 +131,29 @@ func bulkUpdate(o *Org, r *http.Request) (int, any, *httpError) {
 		}
 	}
 	return http.StatusOK, o.movementAnswer(ret, changed), nil
+}
+
+// checkFirstBulk refuses, for an organization without locations, a bulk
+// request that could not create them or that moves stock. The documentation
+// does not say whether stock can move in the request that creates the
+// locations; the sandbox takes the reading hardest on clients: the request is
+// refused whole (400), nothing is tracked and nothing moves, even if it
+// names the UUIDs the locations are about to get.
+func (o *Org) checkFirstBulk(req bulkRequest) *httpError {
+	if o.hasLocations() {
+		return nil
+	}
+	starts := false
+	for _, pc := range req.ProductChanges {
+		if len(pc.VariantChanges) > 0 {
+			return badRequest("variantChanges of product %s: %s; start tracking without moving stock first", pc.ProductUUID, noLocations)
+		}
+		starts = starts || pc.TrackingStatusChange == "START_TRACKING"
+	}
+	if !starts {
+		return badRequest("%s; this request starts none", noLocations)
+	}
+	return nil
 }
 
 type productVariant struct{ product, variant string }
@@ -154,6 +190,7 @@ func startTrackingProduct(o *Org, r *http.Request) (int, any, *httpError) {
 	if herr := o.checkProduct(req.ProductUUID); herr != nil {
 		return 0, nil, herr
 	}
+	o.createLocations()
 	o.tracked[req.ProductUUID] = true
 	ans := o.lookup(o.locations[Store], []string{req.ProductUUID}, 0)
 	return http.StatusOK, struct {
@@ -183,9 +220,15 @@ func balancesAtLocation(o *Org, r *http.Request) (int, any, *httpError) {
 	return http.StatusOK, ans, herr
 }
 
+// locationOfType resolves a location type. An organization without
+// locations has no location of any type: not found, a reading the
+// documentation leaves open and the harder one for clients.
 func (o *Org) locationOfType(t string) (string, *httpError) {
 	if loc, ok := o.locations[t]; ok {
 		return loc, nil
+	}
+	if !o.hasLocations() && slices.Contains([]string{Store, Supplier, Sold, Bin}, t) {
+		return "", notFound("no %s location: %s", t, noLocations)
 	}
 	return "", badRequest("unknown location type %q: use STORE, SOLD, BIN or SUPPLIER", t)
 }
@@ -251,7 +294,11 @@ func storeBalances(o *Org, r *http.Request) (int, any, *httpError) {
 		}
 		since = n
 	}
-	ans, herr := o.lookupPage(r, o.locations[Store], nil, since)
+	store, herr := o.locationOfType(Store)
+	if herr != nil {
+		return 0, nil, herr
+	}
+	ans, herr := o.lookupPage(r, store, nil, since)
 	return http.StatusOK, ans, herr
 }
 

@@ -114,6 +114,9 @@ func (o *Org) lowStockLocation(r *http.Request) (string, *httpError) {
 		return "", herr
 	}
 	if _, ok := o.locationType(loc); !ok {
+		if !o.hasLocations() {
+			return "", notFound("location %s does not exist: %s", loc, noLocations)
+		}
 		return "", notFound("location %s does not exist", loc)
 	}
 	return loc, nil

@@ -16,6 +16,9 @@ type Org struct {
 	UUID      string
 	Token     string
 	locations map[string]string // type → UUID
+	// futureLocations are the UUIDs a new organization's locations get
+	// when tracking first starts (createLocations); nil once they exist.
+	futureLocations map[string]string
 	// products is the product library: product UUID → its variant UUIDs.
 	products map[string]map[string]bool
 	tracked  map[string]bool
@@ -45,6 +48,11 @@ type OrgSpec struct {
 	// and the default of its API keys. Empty means both ScopeReadProduct and
 	// ScopeWriteProduct.
 	Scopes []string
+	// NewOrganization creates the organization as a new merchant's is:
+	// without locations. Zettle creates the four system locations when
+	// inventory tracking first starts; until then the locations list is
+	// empty. Locations, when set, are the UUIDs they get then.
+	NewOrganization bool
 }
 
 // AddOrganization creates an organization reached with spec.Token.
@@ -65,11 +73,15 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 	if o.Token == "" {
 		o.Token = "sandbox-" + newUUID()
 	}
+	o.futureLocations = map[string]string{}
 	for _, t := range []string{Store, Supplier, Sold, Bin} {
-		o.locations[t] = spec.Locations[t]
-		if o.locations[t] == "" {
-			o.locations[t] = newUUID()
+		o.futureLocations[t] = spec.Locations[t]
+		if o.futureLocations[t] == "" {
+			o.futureLocations[t] = newUUID()
 		}
+	}
+	if !spec.NewOrganization {
+		o.createLocations()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -77,8 +89,13 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 	return o
 }
 
-// Location returns the UUID of the location of type t.
-func (o *Org) Location(t string) string { return o.locations[t] }
+// Location returns the UUID of the location of type t; "" while a new
+// organization has no locations.
+func (o *Org) Location(t string) string {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	return o.locations[t]
+}
 
 // AddProduct adds a product with the given number of variants to the
 // product library, and returns their UUIDs.
@@ -117,10 +134,14 @@ func (o *Org) Balance(t, product, variant string) float64 {
 	return o.balances[variantKey{o.locations[t], product, variant}]
 }
 
-// SetTracking starts or stops tracking as the back office would.
+// SetTracking starts or stops tracking as the back office would. Starting
+// it creates a new organization's locations, as any start does.
 func (o *Org) SetTracking(product string, on bool) {
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
+	if on {
+		o.createLocations()
+	}
 	o.tracked[product] = on
 }
 
@@ -174,6 +195,24 @@ func (o *Org) Movements() []Movement {
 
 // The rest of this file is the model itself; the caller holds o.s.mu.
 
+// hasLocations reports whether the system locations exist: a new
+// organization has none until tracking first starts.
+func (o *Org) hasLocations() bool { return o.futureLocations == nil }
+
+// createLocations creates the four system locations, once: Zettle does so
+// when an organization first starts tracking.
+func (o *Org) createLocations() {
+	if o.hasLocations() {
+		return
+	}
+	o.locations = o.futureLocations
+	o.futureLocations = nil
+}
+
+// noLocations explains a request that needs a location, or a location
+// type, of an organization that has none yet.
+const noLocations = "the organization has no locations yet: they are created when inventory tracking first starts"
+
 func (o *Org) locationType(uuid string) (string, bool) {
 	for t, u := range o.locations {
 		if u == uuid {
@@ -188,6 +227,9 @@ func (o *Org) checkLocation(field, uuid string) *httpError {
 		return herr
 	}
 	if _, ok := o.locationType(uuid); !ok {
+		if !o.hasLocations() {
+			return badRequest("%s: unknown location %s (%s)", field, uuid, noLocations)
+		}
 		return badRequest("%s: unknown location %s", field, uuid)
 	}
 	return nil

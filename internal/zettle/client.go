@@ -14,11 +14,12 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/batch"
 )
 
 // DefaultInventoryURL is the production Inventory API.
@@ -88,8 +89,9 @@ type Client struct {
 	http      *retryablehttp.Client
 	log       Logger
 
-	locMu     sync.Mutex
-	locations Locations
+	// locations is the organization's list of locations, kept once it is
+	// complete; see CachedLocations.
+	locations *batch.Shared[struct{}, Locations]
 
 	// run remembers the products this client started and stopped.
 	run          *runProducts
@@ -113,6 +115,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.batch = newCoalescer(c, cfg.Batching)
 	c.run, c.handoverWait = newRunProducts(), cmpOr(cfg.HandoverWait, DefaultHandoverWait)
+	c.locations = batch.NewShared(c.fetchLocations)
 	return c, nil
 }
 

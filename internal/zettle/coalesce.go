@@ -38,6 +38,10 @@ type coalescer struct {
 	// starts sends START_TRACKING changes in one bulk request per STORE
 	// location; each caller gets its product's changed balances.
 	starts *batch.Batcher[string, ProductChange, map[string]Quantity]
+	// firstStarts sends the tracking-only START_TRACKING changes of an
+	// organization without locations in one bulk request; each caller gets
+	// the STORE location the answer names.
+	firstStarts *batch.Batcher[struct{}, ProductChange, string]
 	// lookups asks for the tracking state and balances of several products
 	// at once, by location type; each caller gets its product's.
 	lookups *batch.Batcher[string, string, ProductInventory]
@@ -64,6 +68,7 @@ func newCoalescer(c *Client, cfg Batching) *coalescer {
 	return &coalescer{
 		enabled:         cfg.Enabled,
 		starts:          batch.New(bc, c.sendStarts, refusedWhole, byProduct),
+		firstStarts:     batch.New(bc, c.sendFirstStarts, refusedWhole, byProduct),
 		lookups:         batch.New(bc, c.sendLookups, refusedWhole, nil),
 		moves:           batch.New(bc, c.sendMoves, refusedWhole, func(m []Movement) string { return m[0].ProductUUID }),
 		lowStockSets:    batch.New(bc, c.sendLowStockSets, refusedWhole, func(s LowStock) string { return s.ProductUUID + "/" + s.VariantUUID }),
@@ -96,6 +101,20 @@ func (c *Client) sendStarts(ctx context.Context, location string, changes []Prod
 	out := make([]map[string]Quantity, len(changes))
 	for i, pc := range changes {
 		out[i] = answer.ProductBalances(pc.ProductUUID)
+	}
+	return out, nil
+}
+
+// sendFirstStarts names no location to return balances for: a new
+// organization has none before the request.
+func (c *Client) sendFirstStarts(ctx context.Context, _ struct{}, changes []ProductChange) ([]string, error) {
+	answer, err := c.Bulk(ctx, BulkRequest{ProductChanges: changes})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(changes))
+	for i := range changes {
+		out[i] = answer.LocationUUID
 	}
 	return out, nil
 }

@@ -84,7 +84,12 @@ func (p *runProducts) awaitStop(ctx context.Context, product string, d time.Dura
 	return false
 }
 
-func (p *runProducts) markStarted(product string) {
+// startSent records a start request that got err: unless the API refused
+// it, tracking may have started, and belongs to this start.
+func (p *runProducts) startSent(product string, err error) {
+	if err != nil && !MayHaveApplied(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.started[product] = true

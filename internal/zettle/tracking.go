@@ -14,7 +14,9 @@ import (
 // starting at given STORE balances.
 type TrackingRequest struct {
 	ProductUUID string
-	// LocationUUID must be the organization's STORE location.
+	// LocationUUID must be the organization's STORE location. Empty, it is
+	// the STORE location listed, or, for an organization that has no
+	// locations yet, the one the start creates.
 	LocationUUID string
 	// InitialBalances maps variant UUIDs to the balance each must have once
 	// tracking has started. Nil or empty moves no stock.
@@ -23,6 +25,9 @@ type TrackingRequest struct {
 
 // TrackedProduct is a product's state after tracking started.
 type TrackedProduct struct {
+	// LocationUUID is the STORE location. It is also set with an
+	// *IncompleteStartError once known.
+	LocationUUID string
 	// Balances holds the non-zero balances known from the answers: every
 	// variant of InitialBalances, and any other the service reported.
 	Balances map[string]Quantity
@@ -46,12 +51,28 @@ type TrackedProduct struct {
 // With batching, the bulk requests, lookups and movements of products whose
 // tracking starts at the same time each go out as one request.
 //
+// A new organization has no locations until tracking first starts, and no
+// stock can move before. Its products start tracking without moving stock,
+// which creates the locations; the answer names the STORE location, the
+// locations are listed again (one listing for every start waiting on it), and
+// then the stock moves in from SUPPLIER, each product's variants starting
+// from zero.
+//
 // An error after a request that may have started tracking is an
 // *IncompleteStartError.
 func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (TrackedProduct, error) {
 	locs, err := c.CachedLocations(ctx)
+	var missing *MissingLocationError
+	firstStart := errors.As(err, &missing) && req.LocationUUID == ""
+	if firstStart {
+		locs, req.LocationUUID, err = c.startInNewOrganization(ctx, req.ProductUUID)
+	}
 	if err != nil {
-		return TrackedProduct{}, err
+		return TrackedProduct{LocationUUID: req.LocationUUID}, err
+	}
+	if req.LocationUUID == "" {
+		store, _ := locs.ByType(LocationStore)
+		req.LocationUUID = store.UUID
 	}
 	if err := checkStoreLocation(locs, req.LocationUUID); err != nil {
 		return TrackedProduct{}, fmt.Errorf("start tracking product %s: %w", req.ProductUUID, err)
@@ -60,39 +81,16 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 	bin, _ := locs.ByType(LocationBin)
 	start := tracking{TrackingRequest: req, supplier: supplier.UUID, bin: bin.UUID, variants: slices.Sorted(maps.Keys(req.InitialBalances))}
 
-	// A product stopped earlier in this run, as when Terraform replaces the
-	// resource, is no one else's. Any other must not be tracked already.
-	stopped := c.run.wasStopped(req.ProductUUID)
-	if !stopped {
-		if stopped, err = c.refuseTracked(ctx, req.ProductUUID); err != nil {
-			return TrackedProduct{}, err
+	var balances map[string]Quantity
+	if firstStart {
+		// Tracking has started. Before it the organization had no
+		// locations, so no saved levels: every variant is at zero.
+		balances = map[string]Quantity{}
+		for _, v := range start.variants {
+			balances[v] = 0
 		}
-	}
-	change := start.change()
-	if stopped {
-		// Its saved levels come back, so no stock moves before they are
-		// read.
-		change = start.trackingOnly()
-	}
-	balances, err := c.batch.starts.Do(ctx, req.LocationUUID, change)
-	if MayHaveApplied(err) || err == nil || ctx.Err() != nil {
-		// Tracking may have started: it is this start's now.
-		c.run.markStarted(req.ProductUUID)
-	}
-	switch {
-	case err == nil:
-	case ctx.Err() != nil:
-		// Timed out or interrupted, perhaps with the request on its way.
-		return TrackedProduct{}, start.incomplete(fmt.Errorf("start tracking: gave up waiting for the answer: %w", err))
-	case !MayHaveApplied(err):
-		return TrackedProduct{}, notInLibrary(req.ProductUUID, err)
-	default:
-		c.logf(ctx, "The answer to starting tracking was lost; starting again without moving stock, then moving what is missing",
-			map[string]any{"product_uuid": req.ProductUUID, "error": err.Error()})
-		if _, err := c.Bulk(ctx, BulkRequest{ReturnBalanceForLocationUUID: req.LocationUUID, ProductChanges: []ProductChange{start.trackingOnly()}}); err != nil {
-			return TrackedProduct{}, start.incomplete(err)
-		}
-		balances = nil
+	} else if balances, err = c.startMovingStock(ctx, start); err != nil {
+		return TrackedProduct{LocationUUID: req.LocationUUID}, err
 	}
 
 	for attempt := 1; ; attempt++ {
@@ -101,7 +99,7 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		if !allKnown(balances, start.variants) {
 			inv, err := c.batch.lookups.Do(ctx, LocationStore, req.ProductUUID)
 			if err != nil {
-				return TrackedProduct{}, start.incomplete(err)
+				return TrackedProduct{LocationUUID: req.LocationUUID}, start.incomplete(err)
 			}
 			balances = inv.Balances
 		}
@@ -115,7 +113,7 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 			break
 		}
 		if !MayHaveApplied(err) || ctx.Err() != nil || attempt > maxReconciliations {
-			return TrackedProduct{}, start.incomplete(err)
+			return TrackedProduct{LocationUUID: req.LocationUUID}, start.incomplete(err)
 		}
 		c.logf(ctx, "The answer to a stock movement was lost; reading the balances again", map[string]any{"product_uuid": req.ProductUUID, "error": err.Error()})
 		balances = nil
@@ -125,7 +123,91 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 			delete(balances, v)
 		}
 	}
-	return TrackedProduct{Balances: balances}, nil
+	return TrackedProduct{LocationUUID: req.LocationUUID, Balances: balances}, nil
+}
+
+// startMovingStock starts tracking, moving each target in from SUPPLIER in
+// the same bulk request, and returns the balances it answered; nil after a
+// lost answer, once tracking has been started again without moving stock.
+func (c *Client) startMovingStock(ctx context.Context, start tracking) (map[string]Quantity, error) {
+	// A product stopped earlier in this run, as when Terraform replaces the
+	// resource, is no one else's. Any other must not be tracked already.
+	stopped := c.run.wasStopped(start.ProductUUID)
+	if !stopped {
+		var err error
+		if stopped, err = c.refuseTracked(ctx, start.ProductUUID); err != nil {
+			return nil, err
+		}
+	}
+	change := start.change()
+	if stopped {
+		// Its saved levels come back, so no stock moves before they are
+		// read.
+		change = start.trackingOnly()
+	}
+	balances, err := c.batch.starts.Do(ctx, start.LocationUUID, change)
+	c.run.startSent(start.ProductUUID, err)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		// Timed out or interrupted, perhaps with the request on its way.
+		return nil, start.incomplete(fmt.Errorf("start tracking: gave up waiting for the answer: %w", err))
+	case !MayHaveApplied(err):
+		return nil, notInLibrary(start.ProductUUID, err)
+	default:
+		c.logf(ctx, "The answer to starting tracking was lost; starting again without moving stock, then moving what is missing",
+			map[string]any{"product_uuid": start.ProductUUID, "error": err.Error()})
+		if _, err := c.Bulk(ctx, BulkRequest{ReturnBalanceForLocationUUID: start.LocationUUID, ProductChanges: []ProductChange{start.trackingOnly()}}); err != nil {
+			return nil, start.incomplete(err)
+		}
+		balances = nil
+	}
+	return balances, nil
+}
+
+// startInNewOrganization starts tracking a product of an organization that
+// has no locations yet, without moving stock: the start creates them, and
+// the service refuses stock movements before. It returns the locations,
+// listed once they exist, and the STORE location the answer named.
+//
+// The tracking-only request is safe to repeat, so the retry policy repeats
+// it after a lost answer; if no answer comes at all, tracking may have
+// started.
+func (c *Client) startInNewOrganization(ctx context.Context, product string) (Locations, string, error) {
+	c.logf(ctx, "The organization has no locations yet; starting tracking without moving stock, which creates them", map[string]any{"product_uuid": product})
+	incomplete := func(err error) error { return &IncompleteStartError{ProductUUID: product, Err: err} }
+	store, err := c.batch.firstStarts.Do(ctx, struct{}{}, ProductChange{ProductUUID: product, TrackingStatusChange: StartTracking})
+	c.run.startSent(product, err)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return nil, "", incomplete(fmt.Errorf("start tracking: gave up waiting for the answer: %w", err))
+	case MayHaveApplied(err):
+		return nil, "", incomplete(err)
+	default:
+		return nil, "", notInLibrary(product, err)
+	}
+	// A listing that was under way before tracking started may answer
+	// without the locations; the next one starts after it, so after the
+	// start, and sees them.
+	var locs Locations
+	var missing *MissingLocationError
+	for range 2 {
+		if locs, err = c.CachedLocations(ctx); !errors.As(err, &missing) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, store, incomplete(fmt.Errorf("tracking started, but: %w", err))
+	}
+	if store == "" {
+		listed, _ := locs.ByType(LocationStore)
+		store = listed.UUID
+	}
+	if err := checkStoreLocation(locs, store); err != nil {
+		return nil, store, incomplete(fmt.Errorf("the answer to starting tracking named the STORE location %s, but %w", store, err))
+	}
+	return locs, store, nil
 }
 
 // maxReconciliations bounds how often StartTracking reads the balances again
@@ -218,32 +300,44 @@ func notInLibrary(product string, err error) error {
 	return fmt.Errorf("product %s is not in the organization's product library, or cannot be tracked: %w", product, err)
 }
 
-// CachedLocations lists the organization's locations once per Client: system
-// locations never change.
+// CachedLocations lists the organization's locations, once per Client when
+// the list is complete: system locations never change. Concurrent callers
+// share one listing. A new organization has none until tracking first
+// starts, so a list without a STORE, SUPPLIER or BIN location is not kept: it
+// comes with a *MissingLocationError, and the next call lists again. The
+// list is shared: callers must not change it.
 func (c *Client) CachedLocations(ctx context.Context) (Locations, error) {
-	c.locMu.Lock()
-	defer c.locMu.Unlock()
-	if c.locations != nil {
-		return c.locations, nil
-	}
+	return c.locations.Get(ctx, struct{}{})
+}
+
+func (c *Client) fetchLocations(ctx context.Context, _ struct{}) (Locations, error) {
 	locs, err := c.Locations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range []string{LocationStore, LocationSupplier, LocationBin} {
 		if _, ok := locs.ByType(t); !ok {
-			return nil, &MissingLocationError{Type: t}
+			return locs, &MissingLocationError{Type: t, Listed: len(locs)}
 		}
 	}
-	c.locations = locs
 	return locs, nil
 }
 
-// MissingLocationError says that the organization lacks a system location.
-type MissingLocationError struct{ Type string }
+// MissingLocationError is a list of locations without a system location the
+// client needs. A new organization lists none until tracking first starts.
+type MissingLocationError struct {
+	// Type is the first missing location type.
+	Type string
+	// Listed is how many locations the organization has.
+	Listed int
+}
 
 func (e *MissingLocationError) Error() string {
-	return "list locations: the organization has no " + e.Type + " location"
+	msg := fmt.Sprintf("list locations: the organization has no %s location", e.Type)
+	if e.Listed == 0 {
+		msg += " (it has no locations yet: Zettle creates them when inventory tracking first starts)"
+	}
+	return msg
 }
 
 func checkStoreLocation(locs Locations, uuid string) error {

@@ -26,17 +26,18 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay every answer by this `duration`")
 	tokenLifetime := flag.Duration("token-lifetime", 2*time.Hour, "lifetime of the access tokens that POST /token issues")
 	pageSize := flag.Int("page-size", sandbox.DefaultPageSize, "most `items` in one page of a list answer; later pages follow a Link header")
+	newOrganization := flag.Bool("new-organization", false, "serve the demo organization as a new merchant's: no locations until tracking first starts")
 	flag.Parse()
 
 	if *pageSize < 1 {
 		log.Fatalf("-page-size %d: must be at least 1", *pageSize)
 	}
-	if err := run(*listen, *urlFile, *latency, *tokenLifetime, *pageSize); err != nil {
+	if err := run(*listen, *urlFile, *latency, *tokenLifetime, *pageSize, *newOrganization); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize int) error {
+func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize int, newOrganization bool) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return err
@@ -52,7 +53,17 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize 
 	sb.SetLatency(latency)
 	sb.SetTokenLifetime(tokenLifetime)
 	sb.SetPageSize(pageSize)
-	org := sb.AddDemoOrganization()
+	var org *sandbox.Org
+	var locationLine string
+	if newOrganization {
+		// No STORE location to configure yet: the provider learns it when
+		// tracking first starts.
+		org = sb.AddNewDemoOrganization()
+		locationLine = "  # a new organization: no locations until tracking first starts; leave ZETTLE_LOCATION_UUID unset"
+	} else {
+		org = sb.AddDemoOrganization()
+		locationLine = "  export ZETTLE_LOCATION_UUID=" + org.Location(sandbox.Store)
+	}
 	url := "http://" + ln.Addr().String()
 	if urlFile != "" {
 		if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
@@ -62,7 +73,7 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize 
 	fmt.Printf(`Zettle Inventory API sandbox
   export ZETTLE_INVENTORY_URL=%s
   export ZETTLE_ACCESS_TOKEN=%s
-  export ZETTLE_LOCATION_UUID=%s
+%s
   # or, instead of the access token (set one credential, not both):
   # export ZETTLE_API_KEY=%s
   # export ZETTLE_OAUTH_URL=%s
@@ -71,7 +82,7 @@ Demo products (product: variants):
   tea tin      %s: %s
   mug          %s: %s, %s
 Stop with Ctrl-C.
-`, url, org.Token, org.Location(sandbox.Store), sandbox.DemoAPIKey, url,
+`, url, org.Token, locationLine, sandbox.DemoAPIKey, url,
 		sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeSmall, sandbox.DemoCoffeeLarge,
 		sandbox.DemoTeaTin, sandbox.DemoTeaTinOnly,
 		sandbox.DemoMug, sandbox.DemoMugWhite, sandbox.DemoMugBlack)

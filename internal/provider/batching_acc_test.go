@@ -206,8 +206,13 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxStateCheck(e.expectStartedOnce(products, n/8)),
 					sandboxStateCheck(func() error {
-						if other := len(e.sb.Requests()) - e.sb.RequestCount(routeBulk, routeLocations); other != 0 {
-							return fmt.Errorf("%d requests besides the bulk requests and the location lookups: %v", other, e.sb.Requests())
+						// Each batch of starts checks first, with one product
+						// lookup, that none of its products is tracked already.
+						if checks, bulks := e.sb.RequestCount(routeProductLookup), e.sb.RequestCount(routeBulk); checks != bulks {
+							return fmt.Errorf("%d product lookups for %d bulk requests, want one for each", checks, bulks)
+						}
+						if other := len(e.sb.Requests()) - e.sb.RequestCount(routeBulk, routeProductLookup, routeLocations); other != 0 {
+							return fmt.Errorf("%d requests besides the bulk requests, their checks and the location lookups", other)
 						}
 						return e.expectRequests(map[string]int{routeLocations: 2})(nil)
 					}),
@@ -261,7 +266,9 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 						if err := e.expectStartedOnce(restarted, 1)(); err != nil {
 							return err
 						}
-						return e.expectOnly(map[string]int{routeStoreLookup: 1, routeProductLookup: 1, routeLocations: 2, routeBulk: 1, routeMove: 1})()
+						// The plan confirmed the two stopped; the apply checked them
+						// before starting them again.
+						return e.expectOnly(map[string]int{routeStoreLookup: 1, routeProductLookup: 2, routeLocations: 2, routeBulk: 1, routeMove: 1})()
 					}),
 					statecheck.ExpectKnownValue(instance(sold), tfjsonpath.New("balances"),
 						knownvalue.MapExact(map[string]knownvalue.Check{products[sold]: knownvalue.Float64Exact(3)})),
@@ -288,7 +295,8 @@ func TestAccBatching_disabled(t *testing.T) {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxStateCheck(e.expectStartedOnce(products, n)),
-					sandboxStateCheck(e.expectOnly(map[string]int{routeLocations: 2, routeBulk: n})),
+					// Each start checks its product alone first.
+					sandboxStateCheck(e.expectOnly(map[string]int{routeLocations: 2, routeProductLookup: n, routeBulk: n})),
 				},
 			},
 			{

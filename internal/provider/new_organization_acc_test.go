@@ -97,8 +97,10 @@ func (e *testEnv) expectFirstStartOrder(products map[string]string, exact *[2]in
 		if relisted < 0 || firstMove < 0 || relisted > firstMove {
 			return fmt.Errorf("requests %v: want the locations listed again after tracking started, then movements", routes)
 		}
+		// A start once the locations exist first checks, with a product
+		// lookup, that its product is not tracked already.
 		for _, r := range routes {
-			if !slices.Contains([]string{routeLocations, routeBulk, routeMove}, r) {
+			if !slices.Contains([]string{routeLocations, routeBulk, routeMove, routeProductLookup}, r) {
 				return fmt.Errorf("requests %v: unexpected %s", routes, r)
 			}
 		}

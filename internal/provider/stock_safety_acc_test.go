@@ -2,10 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -395,5 +398,265 @@ func TestAccStockSafety_unreachableURLFailsSoon(t *testing.T) {
 			}
 			return nil
 		}),
+	})
+}
+
+// productLookupBodies returns the bodies of the per-product lookups.
+func (e *testEnv) productLookupBodies() []string {
+	var out []string
+	for _, r := range e.sb.Requests() {
+		if r.Route == routeProductLookup {
+			out = append(out, r.Body)
+		}
+	}
+	return out
+}
+
+// A product tracked from the POS app, with stock, is never taken over: the
+// create fails, naming the product and how to import it, and moves nothing.
+// One product lookup checks the whole batch of creates; the others are
+// created. Imported, the product keeps its 37.
+func TestAccStockSafety_alreadyTrackedProductIsRefused(t *testing.T) {
+	e := newTestEnv(t)
+	tracked, tv := e.org.AddProduct(1)
+	e.org.SetTracking(tracked, true)
+	if err := e.org.Restock(tracked, tv[0], 37); err != nil {
+		t.Fatal(err)
+	}
+	fresh := e.addProducts(2)
+	provider := e.providerBlockWith("  batching {\n    max_size = 3\n    max_wait = \"1s\"\n  }\n")
+	var others string
+	i := 0
+	for p, v := range fresh {
+		others += resourceBlock(fmt.Sprintf("fresh%d", i), p, fmt.Sprintf("  initial_balances = { %q = 5 }\n", v))
+		i++
+	}
+	adopted := resourceBlock("test", tracked, fmt.Sprintf("  initial_balances = { %q = 0 }\n", tv[0]))
+	imported := resourceBlock("test", tracked, "")
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{
+				Config: provider + adopted + others,
+				ExpectError: errorPattern("Product "+tracked+" is tracked already", "take over its live stock", "moved no stock",
+					"terraform import <address of this resource> "+tracked, "import {", `id = "`+tracked+`"`, "moved block"),
+			},
+			{
+				PreConfig: func() {
+					if got := e.org.Balance(sandbox.Store, tracked, tv[0]); got != 37 {
+						t.Errorf("the tracked product's balance is %v, want its 37", got)
+					}
+					for _, m := range e.apiMovements() {
+						if m.Product == tracked {
+							t.Errorf("the refused create moved stock: %+v", m)
+						}
+					}
+					for p, v := range fresh {
+						if !e.org.IsTracked(p) || e.org.Balance(sandbox.Store, p, v) != 5 {
+							t.Errorf("product %s beside the refused one was not created", p)
+						}
+					}
+					// One lookup checked all three before their start.
+					if bodies := e.productLookupBodies(); len(bodies) != 1 || !containsAll(bodies[0], append(slices.Collect(maps.Keys(fresh)), tracked)) {
+						t.Errorf("product lookups %v, want one naming the three products", bodies)
+					}
+				},
+				Config:             provider + imported + others,
+				ResourceName:       trackingAddr,
+				ImportState:        true,
+				ImportStateId:      tracked,
+				ImportStatePersist: true,
+			},
+			{
+				Config: provider + imported + others,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					balancesAre(map[string]float64{tv[0]: 37}),
+					sandboxStateCheck(func() error {
+						for _, m := range e.apiMovements() {
+							if m.Product == tracked {
+								return fmt.Errorf("the imported product's stock moved: %+v", m)
+							}
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}
+
+// A for_each key renamed without a moved block destroys one instance and
+// creates another of the same product in one apply. The create finds the
+// product tracked, waits for the destroy of the same run, and takes the
+// product over as a replacement: tracking stops and starts again, the saved
+// level comes back, and only the difference to initial_balances moves.
+func TestAccStockSafety_renamedKeyHandsTheProductOver(t *testing.T) {
+	e := newTestEnv(t)
+	product, v := e.org.AddProduct(1)
+	config := func(key string) string {
+		return e.providerBlock() + fmt.Sprintf(`
+resource "zettle_inventory_tracking" "p" {
+  for_each         = { %q = %q }
+  product_uuid     = each.value
+  initial_balances = { %q = 5 }
+}
+`, key, product, v[0])
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{Config: config("old")},
+			{
+				PreConfig: func() {
+					if err := e.org.Sell(product, v[0], 2); err != nil {
+						t.Fatal(err)
+					}
+					e.sb.ResetRequests()
+				},
+				Config: config("new"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(`zettle_inventory_tracking.p["old"]`, plancheck.ResourceActionDestroy),
+						plancheck.ExpectResourceAction(`zettle_inventory_tracking.p["new"]`, plancheck.ResourceActionCreate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sandboxStateCheck(func() error {
+						if !e.org.IsTracked(product) || e.org.Balance(sandbox.Store, product, v[0]) != 5 {
+							return fmt.Errorf("tracked %v at %v, want tracked at 5", e.org.IsTracked(product), e.org.Balance(sandbox.Store, product, v[0]))
+						}
+						// 5 in at the first create; then, after the handover,
+						// only the 2 sold since, with a tracking-only start.
+						moves := e.apiMovements()
+						if len(moves) != 2 || moves[1].From != sandbox.Supplier || moves[1].Quantity != 2 {
+							return fmt.Errorf("API movements %+v, want 5 in, then 2 in", moves)
+						}
+						if n := len(e.bulkBodiesMovingStock()); n != 0 {
+							return fmt.Errorf("%d bulk requests of the handover moved stock, want a tracking-only start", n)
+						}
+						return e.expectRequests(map[string]int{routeStopTracking: 1, routeBulk: 1})(nil)
+					}),
+				},
+			},
+			// The harness cannot read a final state of for_each instances:
+			// a last step destroys them.
+			{Config: e.providerBlock(), Check: e.expectTracked(product, false)},
+		},
+	})
+}
+
+// The destroy of the other instance is slow: the create waits for it to end
+// before it starts the product again, since a stop applied after the start
+// would undo it. The apply still converges, and only the difference moves.
+func TestAccStockSafety_renamedKeyWaitsForASlowDestroy(t *testing.T) {
+	e := newTestEnv(t)
+	product, v := e.org.AddProduct(1)
+	const held = 3 * time.Second
+	config := func(key string) string {
+		return e.providerBlock() + fmt.Sprintf(`
+resource "zettle_inventory_tracking" "p" {
+  for_each         = { %q = %q }
+  product_uuid     = each.value
+  initial_balances = { %q = 5 }
+}
+`, key, product, v[0])
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{Config: config("old")},
+			{
+				PreConfig: func() {
+					if err := e.org.Sell(product, v[0], 2); err != nil {
+						t.Fatal(err)
+					}
+					e.sb.ResetRequests()
+					e.sb.InjectFault(sandbox.Fault{Method: http.MethodDelete, Route: "/organizations/{org}/inventory/products/{product}", Delay: held})
+				},
+				Config: config("new"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sandboxStateCheck(func() error {
+						if !e.org.IsTracked(product) || e.org.Balance(sandbox.Store, product, v[0]) != 5 {
+							return fmt.Errorf("tracked %v at %v, want tracked at 5", e.org.IsTracked(product), e.org.Balance(sandbox.Store, product, v[0]))
+						}
+						if moves := e.apiMovements(); len(moves) != 2 || moves[1].Quantity != 2 {
+							return fmt.Errorf("API movements %+v, want 5 in, then 2 in", moves)
+						}
+						var stop, start time.Time
+						for _, r := range e.sb.Requests() {
+							switch r.Route {
+							case routeStopTracking:
+								stop = r.At
+							case routeBulk:
+								start = r.At
+							}
+						}
+						if start.Before(stop.Add(held)) {
+							return fmt.Errorf("the start arrived %v after the held stop, before the stop was applied", start.Sub(stop))
+						}
+						return nil
+					}),
+				},
+			},
+			// The harness cannot read a final state of for_each instances:
+			// a last step destroys them.
+			{Config: e.providerBlock(), Check: e.expectTracked(product, false)},
+		},
+	})
+}
+
+// create_before_destroy cannot work for a product, which is tracked once:
+// the replacement's create fails, moves nothing and leaves the product
+// tracked by the instance it was to replace.
+func TestAccStockSafety_createBeforeDestroyIsRefused(t *testing.T) {
+	e := newTestEnv(t)
+	product, v := e.org.AddProduct(1)
+	lifecycle := "  lifecycle {\n    create_before_destroy = true\n  }\n"
+	config := e.providerBlock() + resourceBlock("test", product, fmt.Sprintf("  initial_balances = { %q = 5 }\n%s", v[0], lifecycle))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:   e.sb.ResetRequests,
+				Taint:       []string{trackingAddr},
+				Config:      config,
+				ExpectError: errorPattern("Product "+product+" is tracked already", "create_before_destroy cannot work"),
+			},
+			{
+				PreConfig: func() {
+					if !e.org.IsTracked(product) || e.org.Balance(sandbox.Store, product, v[0]) != 5 || len(e.apiMovements()) != 1 {
+						t.Errorf("the refused replacement changed the product: tracked %v, balance %v, movements %+v",
+							e.org.IsTracked(product), e.org.Balance(sandbox.Store, product, v[0]), e.apiMovements())
+					}
+					if n := e.sb.RequestCount(routeStopTracking, routeBulk, routeMove); n != 0 {
+						t.Errorf("the refused replacement sent %d writes", n)
+					}
+				},
+				// Without create_before_destroy, the tainted resource is
+				// replaced: stopped, then started again.
+				Config: e.providerBlock() + resourceBlock("test", product, fmt.Sprintf("  initial_balances = { %q = 5 }\n", v[0])),
+				ConfigStateChecks: []statecheck.StateCheck{
+					balancesAre(map[string]float64{v[0]: 5}),
+					sandboxStateCheck(func() error {
+						if n := len(e.apiMovements()); n != 1 {
+							return fmt.Errorf("the replacement moved stock: %+v", e.apiMovements())
+						}
+						return nil
+					}),
+				},
+			},
+		},
 	})
 }

@@ -17,6 +17,9 @@ type Fault struct {
 	Route  string
 	// Times is how many matching requests the fault affects (at least 1).
 	Times int
+	// Skip is how many matching requests pass untouched before the fault
+	// applies.
+	Skip int
 	// Status is answered instead of running the endpoint.
 	Status int
 	// RetryAfter, when set, is sent as the Retry-After header.
@@ -109,6 +112,10 @@ func omittedProduct(r *http.Request) string {
 // The caller holds s.mu.
 func (s *Server) takeFault(method, route string) *Fault {
 	for i, f := range s.faults {
+		if f.matches(method, route) && f.Skip > 0 {
+			f.Skip--
+			continue
+		}
 		if f.matches(method, route) {
 			f.Times--
 			if f.Times == 0 {

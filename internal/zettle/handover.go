@@ -18,70 +18,95 @@ const DefaultHandoverWait = 5 * time.Second
 // tracking, which is one Terraform run.
 //   - A product stopped in this run keeps saved levels that a start moving
 //     stock would overshoot, and it is no longer tracked by anyone else: a
-//     start of it is a replacement, not a takeover.
+//     start of it is a replacement, not a takeover. A start waits for a stop
+//     in flight to end: a stop applied after the start would undo it.
 //   - A product started in this run belongs to the instance that started it:
 //     a stop of it in the same run comes from another instance of the same
 //     product, and must not undo the start.
 type runProducts struct {
 	mu      sync.Mutex
-	stopped map[string]chan struct{} // closed once the product is stopped
+	stops   map[string]*productStop
 	started map[string]bool
 }
 
+// productStop is the stop of one product: begun closes when it is sent,
+// done when it has ended, ok telling then whether it succeeded.
+type productStop struct {
+	begun, done chan struct{}
+	ok          bool
+}
+
 func newRunProducts() *runProducts {
-	return &runProducts{stopped: map[string]chan struct{}{}, started: map[string]bool{}}
+	return &runProducts{stops: map[string]*productStop{}, started: map[string]bool{}}
 }
 
-// stopSignal returns the channel that closes once product is stopped; the
-// caller holds p.mu.
-func (p *runProducts) stopSignal(product string) chan struct{} {
-	ch, ok := p.stopped[product]
-	if !ok {
-		ch = make(chan struct{})
-		p.stopped[product] = ch
-	}
-	return ch
-}
-
-func (p *runProducts) markStopped(product string) {
+func (p *runProducts) stopOf(product string) *productStop {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	ch := p.stopSignal(product)
+	st, ok := p.stops[product]
+	if !ok {
+		st = &productStop{begun: make(chan struct{}), done: make(chan struct{})}
+		p.stops[product] = st
+	}
+	return st
+}
+
+// beginStop records a stop about to be sent, and returns the function that
+// records how it ended. A product's stop is sent once per run: a second
+// one finds it untracked.
+func (p *runProducts) beginStop(product string) (end func(ok bool)) {
+	st := p.stopOf(product)
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	select {
-	case <-ch:
+	case <-st.begun:
+		return func(bool) {}
 	default:
-		close(ch)
+		close(st.begun)
+	}
+	return func(ok bool) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		st.ok = ok
+		close(st.done)
 	}
 }
 
-// wasStopped reports whether this client stopped product in this run.
-func (p *runProducts) wasStopped(product string) bool {
-	p.mu.Lock()
-	ch := p.stopSignal(product)
-	p.mu.Unlock()
+// stoppedHere reports whether this client stopped product in this run. A
+// stop in flight is waited for.
+func (p *runProducts) stoppedHere(ctx context.Context, product string) bool {
+	st := p.stopOf(product)
 	select {
-	case <-ch:
-		return true
+	case <-st.begun:
 	default:
 		return false
 	}
+	return st.wait(ctx)
 }
 
-// awaitStop waits at most d for this client to stop product, and reports
-// whether it did.
+// awaitStop waits at most d for this client to begin stopping product, then
+// for the stop to end, and reports whether it succeeded.
 func (p *runProducts) awaitStop(ctx context.Context, product string, d time.Duration) bool {
-	p.mu.Lock()
-	ch := p.stopSignal(product)
-	p.mu.Unlock()
+	st := p.stopOf(product)
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
-	case <-ch:
-		return true
+	case <-st.begun:
 	case <-timer.C:
+		return false
 	case <-ctx.Done():
+		return false
 	}
-	return false
+	return st.wait(ctx)
+}
+
+func (st *productStop) wait(ctx context.Context) bool {
+	select {
+	case <-st.done:
+		return st.ok
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // startSent records a start request that got err: unless the API refused
@@ -127,7 +152,8 @@ func (c *Client) refuseTracked(ctx context.Context, product string) (stopped boo
 		return false, fmt.Errorf("start tracking product %s: checking whether it is tracked already: %w", product, err)
 	}
 	if !inv.Tracked {
-		return false, nil
+		// A stop sent meanwhile may be what the lookup saw.
+		return c.run.stoppedHere(ctx, product), nil
 	}
 	c.logf(ctx, "The product is tracked already; waiting briefly for this run to stop it", map[string]any{"product_uuid": product, "wait": c.handoverWait.String()})
 	if c.run.awaitStop(ctx, product, c.handoverWait) {

@@ -58,14 +58,13 @@ func (c *Client) StopTracking(ctx context.Context, product string) error {
 	if c.run.wasStarted(product) {
 		return ErrStartedThisRun
 	}
+	end := c.run.beginStop(product)
 	defer c.inventoryChanged()
 	err := c.call(ctx, request{op: "stop tracking", method: http.MethodDelete, path: "/organizations/self/inventory/products/" + url.PathEscape(product), write: true}, nil)
 	if StatusOf(err) == http.StatusNotFound {
 		err = nil
 	}
-	if err == nil {
-		c.run.markStopped(product)
-	}
+	end(err == nil)
 	return err
 }
 

@@ -163,8 +163,8 @@ func TestBatchedStartsInNewOrganizationShareRequests(t *testing.T) {
 	if _, errs := startAll(c, second); errors.Join(errs...) != nil {
 		t.Fatal(errs)
 	}
-	if seen := routesSeen(sb); !slices.Equal(seen, []string{routeBulk}) {
-		t.Errorf("second batch: requests %v, want one bulk request that moves the stock", seen)
+	if seen := routesSeen(sb); !slices.Equal(seen, []string{routeProductLookup, routeBulk}) {
+		t.Errorf("second batch: requests %v, want one product lookup checking that none is tracked, then one bulk request that moves the stock", seen)
 	}
 	if b := bulkBodies(t, sb); len(b) != 1 || b[0].ReturnBalanceForLocationUUID != store || len(b[0].ProductChanges[0].VariantChanges) != 1 {
 		t.Errorf("second batch: bulk requests %+v", b)

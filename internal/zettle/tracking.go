@@ -132,7 +132,7 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 func (c *Client) startMovingStock(ctx context.Context, start tracking) (map[string]Quantity, error) {
 	// A product stopped earlier in this run, as when Terraform replaces the
 	// resource, is no one else's. Any other must not be tracked already.
-	stopped := c.run.wasStopped(start.ProductUUID)
+	stopped := c.run.stoppedHere(ctx, start.ProductUUID)
 	if !stopped {
 		var err error
 		if stopped, err = c.refuseTracked(ctx, start.ProductUUID); err != nil {

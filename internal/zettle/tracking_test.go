@@ -2,6 +2,7 @@ package zettle_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"testing"
@@ -89,19 +90,81 @@ func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
 	}
 }
 
-// Starting tracking again after an attempt that already moved the stock
-// (its answer lost) must not double it.
-func TestStartTrackingTwiceDoesNotDoubleStock(t *testing.T) {
-	c, _, org := newSandboxClient(t)
+// A product tracked already, from the POS app or by an earlier start, is
+// never started again: the start is refused and nothing moves.
+func TestStartTrackingRefusesAProductTrackedAlready(t *testing.T) {
+	c, sb, org := newConfiguredSandboxClient(t, zettle.Config{HandoverWait: 10 * time.Millisecond})
 	product, v := org.AddProduct(1)
-	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 6}}
-	for range 2 {
-		if _, err := c.StartTracking(context.Background(), req); err != nil {
-			t.Fatal(err)
-		}
+	org.SetTracking(product, true)
+	if err := org.Restock(product, v[0], 37); err != nil {
+		t.Fatal(err)
 	}
-	if b := org.Balance(sandbox.Store, product, v[0]); b != 6 {
-		t.Errorf("balance %v after two starts, want 6", b)
+	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 0}}
+	_, err := c.StartTracking(context.Background(), req)
+	var tracked *zettle.AlreadyTrackedError
+	if !errors.As(err, &tracked) || tracked.ProductUUID != product {
+		t.Fatalf("error %v, want the product tracked already", err)
+	}
+	if b := org.Balance(sandbox.Store, product, v[0]); b != 37 {
+		t.Errorf("balance %v, want the 37 it had", b)
+	}
+	if n := sb.RequestCount("POST /organizations/{org}/v2/inventory/bulk", "PUT /organizations/{org}/inventory"); n != 0 {
+		t.Errorf("%d writes sent for a refused start", n)
+	}
+}
+
+// A product tracked already that this client stops while the start waits is
+// handed over: the start goes on as a replacement, without moving stock
+// before the saved levels are read.
+func TestStartTrackingTakesOverAProductStoppedMeanwhile(t *testing.T) {
+	c, sb, org := newConfiguredSandboxClient(t, zettle.Config{HandoverWait: time.Minute})
+	ctx := context.Background()
+	product, v := org.AddProduct(1)
+	org.SetTracking(product, true)
+	if err := org.Restock(product, v[0], 3); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 5}})
+		done <- err
+	}()
+	for sb.RequestCount("POST /organizations/{org}/inventory/products") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := c.StopTracking(ctx, product); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if b := org.Balance(sandbox.Store, product, v[0]); !org.IsTracked(product) || b != 5 {
+		t.Errorf("tracked %v at %v, want tracked at 5", org.IsTracked(product), b)
+	}
+	var moved []float64
+	for _, m := range org.Movements() {
+		moved = append(moved, m.Quantity)
+	}
+	if fmt.Sprint(moved) != "[3 2]" {
+		t.Errorf("movements %v, want the restock of 3, then only the missing 2", moved)
+	}
+}
+
+// A stop of a product this client started in the same run comes from another
+// resource of the same product: it is not sent, and the product stays
+// tracked.
+func TestStopTrackingLeavesAProductStartedThisRun(t *testing.T) {
+	c, sb, org := newSandboxClient(t)
+	ctx := context.Background()
+	product, _ := org.AddProduct(1)
+	if _, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StopTracking(ctx, product); !errors.Is(err, zettle.ErrStartedThisRun) {
+		t.Errorf("error %v, want ErrStartedThisRun", err)
+	}
+	if !org.IsTracked(product) || sb.RequestCount("DELETE /organizations/{org}/inventory/products/{product}") != 0 {
+		t.Error("the stop was sent")
 	}
 }
 
@@ -141,14 +204,15 @@ func TestStartAfterStopMovesOnlyTheDifference(t *testing.T) {
 	c, _, org := newSandboxClient(t)
 	ctx := context.Background()
 	product, v := org.AddProduct(1)
-	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 5}}
-	if _, err := c.StartTracking(ctx, req); err != nil {
+	// Tracked before this run, with 5 in stock.
+	org.SetTracking(product, true)
+	if err := org.Restock(product, v[0], 5); err != nil {
 		t.Fatal(err)
 	}
+	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 7}}
 	if err := c.StopTracking(ctx, product); err != nil {
 		t.Fatal(err)
 	}
-	req.InitialBalances[v[0]] = 7
 	got, err := c.StartTracking(ctx, req)
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +225,6 @@ func TestStartAfterStopMovesOnlyTheDifference(t *testing.T) {
 		moved = append(moved, m.Quantity)
 	}
 	if fmt.Sprint(moved) != "[5 2]" {
-		t.Errorf("movements %v, want 5 at the first start, then only the missing 2", moved)
+		t.Errorf("movements %v, want the restock of 5, then only the missing 2", moved)
 	}
 }

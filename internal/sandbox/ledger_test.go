@@ -3,6 +3,8 @@ package sandbox
 import (
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 func TestMovementLedger(t *testing.T) {
@@ -29,38 +31,40 @@ func TestMovementLedger(t *testing.T) {
 	}
 
 	want := []Movement{
-		{product, v[1], Supplier, Store, 7, ControlRoute},
-		{product, v[0], Supplier, Store, 10, "POST /organizations/{org}/v2/inventory/bulk"},
-		{product, v[0], Store, Bin, 4, "PUT /organizations/{org}/inventory"},
-		{product, v[0], Store, Sold, 1.5, "control"},
+		{product, v[1], Supplier, Store, decimal.NewFromInt(7), ControlRoute},
+		{product, v[0], Supplier, Store, decimal.NewFromInt(10), "POST /organizations/{org}/v2/inventory/bulk"},
+		{product, v[0], Store, Bin, decimal.NewFromInt(4), "PUT /organizations/{org}/inventory"},
+		{product, v[0], Store, Sold, decimal.New(15, -1), "control"},
 	}
 	got := h.org.Movements()
 	if len(got) != len(want) {
 		t.Fatalf("movements %+v, want %+v", got, want)
 	}
 	for i := range want {
-		if got[i] != want[i] {
+		g, w := got[i], want[i]
+		if g.Product != w.Product || g.Variant != w.Variant || g.From != w.From || g.To != w.To || !g.Quantity.Equal(w.Quantity) || g.Route != w.Route {
 			t.Errorf("movement %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
 
 	// Replaying the ledger gives the balances.
-	replay := map[[3]string]float64{}
+	replay := map[[3]string]decimal.Decimal{}
 	for _, m := range got {
-		replay[[3]string{m.From, m.Product, m.Variant}] -= m.Quantity
-		replay[[3]string{m.To, m.Product, m.Variant}] += m.Quantity
+		from, to := [3]string{m.From, m.Product, m.Variant}, [3]string{m.To, m.Product, m.Variant}
+		replay[from] = replay[from].Sub(m.Quantity)
+		replay[to] = replay[to].Add(m.Quantity)
 	}
 	for _, loc := range []string{Store, Sold, Bin} {
 		for _, variant := range v {
-			if b, r := h.org.Balance(loc, product, variant), replay[[3]string{loc, product, variant}]; b != r {
+			if b, r := h.org.BalanceExact(loc, product, variant), replay[[3]string{loc, product, variant}]; !b.Equal(r) {
 				t.Errorf("%s balance of %s: %v, ledger says %v", loc, variant, b, r)
 			}
 		}
 	}
 
 	// The ledger is a copy.
-	got[0].Quantity = 1000
-	if h.org.Movements()[0].Quantity != 7 {
+	got[0].Quantity = decimal.NewFromInt(1000)
+	if !h.org.Movements()[0].Quantity.Equal(decimal.NewFromInt(7)) {
 		t.Error("Movements shares memory with the model")
 	}
 	// Each organization has its own.

@@ -175,6 +175,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case fault != nil && fault.ExpireTokens:
 		s.expireTokensLocked(arrived)
 		noted, fault = fault.String(), nil
+	case fault != nil && fault.SellAfterCommit.Sign() > 0:
+		r = r.WithContext(context.WithValue(r.Context(), concurrentSaleKey{}, fault.SellAfterCommit))
+		noted, fault = fault.String(), nil
 	}
 	s.mu.Unlock()
 

@@ -71,7 +71,7 @@ func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
 			}
 			got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
 				ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
-				InitialBalances: map[string]zettle.Quantity{v[0]: 10, v[1]: 0},
+				InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(10), v[1]: {}},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -82,7 +82,7 @@ func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
 			if b0, b1 := org.Balance(sandbox.Store, product, v[0]), org.Balance(sandbox.Store, product, v[1]); b0 != 10 || b1 != 0 {
 				t.Errorf("sandbox balances %v, %v; want 10, 0", b0, b1)
 			}
-			if len(got.Balances) != 1 || got.Balances[v[0]] != 10 {
+			if len(got.Balances) != 1 || !got.Balances[v[0]].Equal(zettle.QuantityOf(10)) {
 				t.Errorf("reported balances %v", got.Balances)
 			}
 		})
@@ -94,7 +94,7 @@ func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
 func TestStartTrackingTwiceDoesNotDoubleStock(t *testing.T) {
 	c, _, org := newSandboxClient(t)
 	product, v := org.AddProduct(1)
-	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 6}}
+	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(6)}}
 	for range 2 {
 		if _, err := c.StartTracking(context.Background(), req); err != nil {
 			t.Fatal(err)
@@ -141,24 +141,24 @@ func TestStartAfterStopMovesOnlyTheDifference(t *testing.T) {
 	c, _, org := newSandboxClient(t)
 	ctx := context.Background()
 	product, v := org.AddProduct(1)
-	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 5}}
+	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5)}}
 	if _, err := c.StartTracking(ctx, req); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.StopTracking(ctx, product); err != nil {
 		t.Fatal(err)
 	}
-	req.InitialBalances[v[0]] = 7
+	req.InitialBalances[v[0]] = zettle.QuantityOf(7)
 	got, err := c.StartTracking(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Balances[v[0]] != 7 || org.Balance(sandbox.Store, product, v[0]) != 7 {
+	if !got.Balances[v[0]].Equal(zettle.QuantityOf(7)) || org.Balance(sandbox.Store, product, v[0]) != 7 {
 		t.Errorf("balance %v reported, %v in the sandbox; want 7", got.Balances[v[0]], org.Balance(sandbox.Store, product, v[0]))
 	}
-	var moved []float64
+	var moved []string
 	for _, m := range org.Movements() {
-		moved = append(moved, m.Quantity)
+		moved = append(moved, m.Quantity.String())
 	}
 	if fmt.Sprint(moved) != "[5 2]" {
 		t.Errorf("movements %v, want 5 at the first start, then only the missing 2", moved)

@@ -2,10 +2,14 @@ package zettle_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
@@ -162,5 +166,123 @@ func TestStartAfterStopMovesOnlyTheDifference(t *testing.T) {
 	}
 	if fmt.Sprint(moved) != "[5 2]" {
 		t.Errorf("movements %v, want 5 at the first start, then only the missing 2", moved)
+	}
+}
+
+// qty is the quantity written s; a malformed literal is a mistake in the
+// test itself.
+func qty(s string) zettle.Quantity {
+	q, err := zettle.ParseQuantity(s)
+	if err != nil {
+		panic("test literal: " + err.Error())
+	}
+	return q
+}
+
+// Saved levels and targets meet with exact arithmetic: each movement is the
+// exact difference, and each result the exact target.
+func TestStartTrackingArithmeticIsExact(t *testing.T) {
+	for _, tc := range []struct {
+		saved, target string
+		// moved is the ledger: the target brought in from SUPPLIER, then the
+		// difference to the answer.
+		moved string
+	}{
+		{"0.3", "0.1", "[0.1 0.3]"},
+		{"0.1", "0.3", "[0.3 0.1]"},
+		{"0.001", "999999999999.999", "[999999999999.999 0.001]"},
+		{"1e20", "7", "[7 100000000000000000000]"},
+		{"100000000000000000001", "0.001", "[0.001 100000000000000000001]"},
+		{"9007199254740993", "9.5", "[9.5 9007199254740993]"},
+	} {
+		t.Run(tc.saved+"→"+tc.target, func(t *testing.T) {
+			c, _, org := newSandboxClient(t)
+			product, v := org.AddProduct(1)
+			org.SetTracking(product, true)
+			if err := org.RestockExact(product, v[0], tc.saved); err != nil {
+				t.Fatal(err)
+			}
+			org.SetTracking(product, false)
+			got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+				ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+				InitialBalances: map[string]zettle.Quantity{v[0]: qty(tc.target)},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := got.Balances[v[0]]; b.String() != tc.target {
+				t.Errorf("reported balance %s, want exactly %s", b, tc.target)
+			}
+			if b := org.BalanceExact(sandbox.Store, product, v[0]); b.String() != qty(tc.target).String() {
+				t.Errorf("sandbox balance %s, want exactly %s", b, tc.target)
+			}
+			var moved []string
+			for _, m := range org.Movements() {
+				if m.Route != sandbox.ControlRoute {
+					moved = append(moved, m.Quantity.String())
+				}
+			}
+			if fmt.Sprint(moved) != tc.moved {
+				t.Errorf("movements %v, want %s", moved, tc.moved)
+			}
+		})
+	}
+}
+
+// A target the provider may not send is refused before any request.
+func TestStartTrackingRefusesTargetsOutOfBounds(t *testing.T) {
+	for _, target := range []string{"-1", "0.0001", "1000000000000", "1e20"} {
+		c, sb, org := newSandboxClient(t)
+		product, v := org.AddProduct(1)
+		_, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+			ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+			InitialBalances: map[string]zettle.Quantity{v[0]: qty(target)},
+		})
+		if err == nil || !strings.Contains(err.Error(), "initial balance of variant "+v[0]) {
+			t.Errorf("target %s: error %v, want one naming the variant", target, err)
+		}
+		if n := sb.RequestCount(); n != 0 {
+			t.Errorf("target %s: %d requests, want none", target, n)
+		}
+	}
+}
+
+// A balance that differs from its target once the start is done, here by a
+// sale between the correcting movement and its answer, is a
+// BalanceMismatchError naming product, variant, target and balance, returned
+// with the balances found; nothing moves to make up for it.
+func TestStartTrackingReportsABalanceMismatch(t *testing.T) {
+	c, sb, org := newSandboxClient(t)
+	product, v := org.AddProduct(2)
+	org.SetTracking(product, true)
+	if err := org.RestockExact(product, v[0], "3"); err != nil {
+		t.Fatal(err)
+	}
+	org.SetTracking(product, false)
+	sb.InjectFault(sandbox.Fault{Method: "PUT", Route: "/organizations/{org}/inventory", SellAfterCommit: decimal.RequireFromString("0.25")})
+	got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+		ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+		InitialBalances: map[string]zettle.Quantity{v[0]: qty("1"), v[1]: qty("2")},
+	})
+	var mismatch *zettle.BalanceMismatchError
+	if !errors.As(err, &mismatch) {
+		t.Fatalf("error %v, want a BalanceMismatchError", err)
+	}
+	// The sale hit v[0], the one variant the correcting movement changed;
+	// v[1] reached its target in the bulk request.
+	if len(mismatch.Mismatches) != 1 || mismatch.Mismatches[0].VariantUUID != v[0] ||
+		mismatch.Mismatches[0].Target.String() != "1" || mismatch.Mismatches[0].Actual.String() != "0.75" {
+		t.Errorf("mismatches %+v", mismatch.Mismatches)
+	}
+	for _, part := range []string{product, "variant " + v[0] + " has a balance of 0.75, not its target 1"} {
+		if !strings.Contains(err.Error(), part) {
+			t.Errorf("error %q does not say %q", err, part)
+		}
+	}
+	if b := got.Balances[v[0]]; b.String() != "0.75" || got.Balances[v[1]].String() != "2" {
+		t.Errorf("balances returned %v, want those found", got.Balances)
+	}
+	if n := sb.RequestCount("PUT /organizations/{org}/inventory"); n != 1 {
+		t.Errorf("%d stock movements, want only the correction", n)
 	}
 }

@@ -72,3 +72,59 @@ func TestMovementLedger(t *testing.T) {
 		t.Errorf("another organization's movements %+v", m)
 	}
 }
+
+// Changes are decoded, kept and answered exactly: numbers no float64 holds
+// come back as sent, in lookups (strings) and movement answers (numbers).
+func TestBalancesAreExact(t *testing.T) {
+	h := newHarness(t)
+	product, v := h.org.AddProduct(1)
+	body := strings.Replace(h.bulk(product, v[0], 1), `"change":1`, `"change":100000000000000000001.1`, 1)
+	status, raw, _ := h.call("POST", "/organizations/self/v2/inventory/bulk", body)
+	if status != 200 || !strings.Contains(raw, `"balance":100000000000000000001.1`) {
+		t.Fatalf("bulk: %d %s", status, raw)
+	}
+	discard := strings.NewReplacer(h.org.Location(Supplier), h.org.Location(Store), `"toLocationUuid":"`+h.org.Location(Store), `"toLocationUuid":"`+h.org.Location(Bin), `"change":1`, `"change":0.1`).
+		Replace(h.move(product, v[0], 1))
+	if status, raw, _ := h.call("PUT", "/organizations/self/inventory", discard); status != 200 || !strings.Contains(raw, `"balance":100000000000000000001}`) {
+		t.Fatalf("move: %d %s", status, raw)
+	}
+	if err := h.org.RestockExact(product, v[0], "0.3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.org.SellExact(product, v[0], "0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.org.BalanceExact(Store, product, v[0]); got.String() != "100000000000000000001.2" {
+		t.Errorf("balance %s, want exactly 100000000000000000001.2", got)
+	}
+	if _, raw, _ := h.call("GET", "/organizations/self/inventory", ""); !strings.Contains(raw, `"balance":"100000000000000000001.2"`) {
+		t.Errorf("lookup: %s", raw)
+	}
+	if err := h.org.RestockExact(product, v[0], "0x1p-2"); err == nil {
+		t.Error("RestockExact accepted a hexadecimal quantity")
+	}
+}
+
+// A SellAfterCommit fault sells from each variant a movement changed after
+// the movement is committed: the answer shows the balance after the sale,
+// and the ledger records the sale with ConcurrentSaleRoute.
+func TestSellAfterCommitSellsBeforeTheAnswer(t *testing.T) {
+	h := newHarness(t)
+	product, v := h.org.AddProduct(1)
+	h.sb.InjectFault(Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", SellAfterCommit: decimal.RequireFromString("0.5")})
+	status, raw, _ := h.call("POST", "/organizations/self/v2/inventory/bulk", h.bulk(product, v[0], 2))
+	if status != 200 || !strings.Contains(raw, `"balance":1.5`) {
+		t.Fatalf("bulk: %d %s", status, raw)
+	}
+	got := h.org.Movements()
+	if len(got) != 2 || got[1].Route != ConcurrentSaleRoute || got[1].From != Store || got[1].To != Sold || got[1].Quantity.String() != "0.5" {
+		t.Errorf("movements %+v", got)
+	}
+	if reqs := h.sb.Requests(); len(reqs) != 1 || reqs[0].Fault != "sold 0.5 after commit" {
+		t.Errorf("request log %+v", reqs)
+	}
+	// The fault is spent: the next movement is answered as usual.
+	if status, raw, _ := h.call("PUT", "/organizations/self/inventory", h.move(product, v[0], 1)); status != 200 || !strings.Contains(raw, `"balance":2.5`) {
+		t.Errorf("move: %d %s", status, raw)
+	}
+}

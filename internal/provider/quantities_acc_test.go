@@ -278,3 +278,39 @@ func (addr replacedBecauseTainted) CheckPlan(_ context.Context, req plancheck.Ch
 	}
 	resp.Error = fmt.Errorf("%s is not in the state the plan starts from", addr)
 }
+
+// The balances data source shows each balance exactly as the API keeps it,
+// one no float64 holds included.
+func TestAccInventoryBalances_balancesAreExact(t *testing.T) {
+	e := newTestEnv(t)
+	product, v := e.org.AddProduct(2)
+	e.org.SetTracking(product, true)
+	for variant, level := range map[string]string{v[0]: "9007199254740993", v[1]: "0.3"} {
+		if err := e.org.RestockExact(product, variant, level); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.org.SellExact(product, v[1], "0.1"); err != nil {
+		t.Fatal(err)
+	}
+	balance := func(variant, want string) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"product_uuid": knownvalue.StringExact(product), "variant_uuid": knownvalue.StringExact(variant), "balance": exactNumber(want),
+		})
+	}
+	first, second := balance(v[0], "9007199254740993"), balance(v[1], "0.2")
+	if v[1] < v[0] {
+		first, second = second, first
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{{
+			Config: e.providerBlock() + "data \"zettle_inventory_balances\" \"store\" {}\n",
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.zettle_inventory_balances.store", tfjsonpath.New("balances"), knownvalue.ListExact([]knownvalue.Check{first, second})),
+			},
+			Check: e.expectRequests(map[string]int{routeLocationLookup: 1, routeMove: 0, routeBulk: 0}),
+		}},
+	})
+}

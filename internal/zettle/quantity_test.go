@@ -62,7 +62,7 @@ func TestQuantityDecodeRefusesWhatIsNoQuantity(t *testing.T) {
 }
 
 func TestQuantityBounds(t *testing.T) {
-	if max := qty(MaxQuantity); !max.Equal(Quantity{maxQuantity}) {
+	if largest := qty(MaxQuantity); !largest.Equal(Quantity{maxQuantity}) {
 		t.Fatalf("MaxQuantity %s is not the bound checked, %s", MaxQuantity, Quantity{maxQuantity})
 	}
 	for _, ok := range []string{"0", "0.1", "7", "0.001", "1.250", MaxQuantity, "1e3"} {

@@ -39,9 +39,9 @@ type balancesModel struct {
 }
 
 type balanceModel struct {
-	ProductUUID string  `tfsdk:"product_uuid"`
-	VariantUUID string  `tfsdk:"variant_uuid"`
-	Balance     float64 `tfsdk:"balance"`
+	ProductUUID string       `tfsdk:"product_uuid"`
+	VariantUUID string       `tfsdk:"variant_uuid"`
+	Balance     types.Number `tfsdk:"balance"`
 }
 
 func (d *balancesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -89,8 +89,8 @@ func (d *balancesDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"product_uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. UUID of the product."},
 					"variant_uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. UUID of the variant."},
-					"balance": schema.Float64Attribute{Computed: true, MarkdownDescription: "Computed. The variant's non-zero balance at the location, " +
-						"in the product's units."},
+					"balance": schema.NumberAttribute{Computed: true, MarkdownDescription: "Computed. The variant's non-zero balance at the location, " +
+						"in the product's units, exactly as Zettle keeps it."},
 				}},
 			},
 		},
@@ -147,7 +147,12 @@ func (d *balancesDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	cfg.Balances = []balanceModel{}
 	for _, v := range lookup.Variants {
-		cfg.Balances = append(cfg.Balances, balanceModel{ProductUUID: v.ProductUUID, VariantUUID: v.VariantUUID, Balance: float64(v.Balance)})
+		n, err := numberOf(v.Balance)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not record a balance", fmt.Sprintf("variant %s of product %s: %s", v.VariantUUID, v.ProductUUID, err))
+			return
+		}
+		cfg.Balances = append(cfg.Balances, balanceModel{ProductUUID: v.ProductUUID, VariantUUID: v.VariantUUID, Balance: types.NumberValue(n)})
 	}
 	slices.SortFunc(cfg.Balances, func(a, b balanceModel) int {
 		return strings.Compare(a.ProductUUID+a.VariantUUID, b.ProductUUID+b.VariantUUID)

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/shopspring/decimal"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 )
@@ -27,10 +28,16 @@ const (
 // movedIn is how much stock API requests moved from SUPPLIER into STORE for
 // a variant: more than its target means some stock moved twice.
 func (e *testEnv) movedIn(product, variant string) float64 {
-	var total float64
+	return e.movedExact(product, variant, sandbox.Supplier, sandbox.Store).InexactFloat64()
+}
+
+// movedExact is how much stock API requests moved from one location type to
+// another for a variant, exactly.
+func (e *testEnv) movedExact(product, variant, from, to string) decimal.Decimal {
+	var total decimal.Decimal
 	for _, m := range e.org.Movements() {
-		if m.Product == product && m.Variant == variant && m.From == sandbox.Supplier && m.To == sandbox.Store && m.Route != sandbox.ControlRoute {
-			total += m.Quantity
+		if m.Product == product && m.Variant == variant && m.From == from && m.To == to && m.Route != sandbox.ControlRoute {
+			total = total.Add(m.Quantity)
 		}
 	}
 	return total

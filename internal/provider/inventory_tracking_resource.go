@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -80,25 +79,30 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 				},
 			},
 			"initial_balances": schema.MapAttribute{
-				MarkdownDescription: "Variant UUID → stock quantity (≥ 0, in the product's units) that each listed variant " +
-					"has at the STORE location once tracking starts. The provider moves the difference from the SUPPLIER location, " +
-					"or to the BIN location, so the result is exact even for a product that comes back with saved levels. " +
+				MarkdownDescription: "Variant UUID → stock quantity, in the product's units, that each listed variant " +
+					"has at the STORE location once tracking starts. " +
+					"Each quantity is at least 0 and at most " + zettle.MaxQuantity + ", with at most " + fmt.Sprint(zettle.MaxQuantityDecimals) + " decimal places, " +
+					"checked at plan time; quantities are exact decimals, never rounded. " +
+					"The provider moves the difference from the SUPPLIER location, " +
+					"or to the BIN location, so the result is exact even for a product that comes back with saved levels; " +
+					"afterwards each listed variant's balance is checked against its target, and a difference " +
+					"(stock sold at the same moment) fails the apply and saves the resource as tainted. " +
 					"Optional; left out or empty, tracking starts and no stock moves. " +
 					"It applies only when tracking starts: a later change is recorded in state and moves no stock. " +
 					"Variants left out keep whatever level Zettle has for them.",
 				Optional:    true,
-				ElementType: types.Float64Type,
+				ElementType: types.NumberType,
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(uuidValidator()),
-					mapvalidator.ValueFloat64sAre(float64validator.AtLeast(0)),
+					quantitiesValidator{},
 				},
 			},
 			"balances": schema.MapAttribute{
 				MarkdownDescription: "Computed. Variant UUID → current balance at the STORE location, in the product's units, " +
-					"for every variant with a non-zero balance. " +
+					"for every variant with a non-zero balance, exactly as Zettle keeps it (a level saved before may lie beyond the bounds of `initial_balances`). " +
 					"Refreshed on every read; sales in the POS app change it without making the plan want changes.",
 				Computed:      true,
-				ElementType:   types.Float64Type,
+				ElementType:   types.NumberType,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
 		},
@@ -154,8 +158,8 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		location, _, diags = r.data.storeLocation(ctx)
 		resp.Diagnostics.Append(diags...)
 	}
-	var targets map[string]float64
-	resp.Diagnostics.Append(plan.InitialBalances.ElementsAs(ctx, &targets, false)...)
+	targets, diags := quantitiesOf(plan.InitialBalances, path.Root("initial_balances"))
+	resp.Diagnostics.Append(diags...)
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -163,7 +167,7 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 	}
 
 	tracked, err := client.StartTracking(ctx, zettle.TrackingRequest{
-		ProductUUID: product, LocationUUID: location, InitialBalances: toQuantities(targets),
+		ProductUUID: product, LocationUUID: location, InitialBalances: targets,
 	})
 	plan.ID = types.StringValue(product)
 	if tracked.LocationUUID != "" {
@@ -176,17 +180,28 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		plan.LocationUUID = types.StringNull()
 	}
 	var incomplete *zettle.IncompleteStartError
+	var mismatch *zettle.BalanceMismatchError
 	switch {
 	case errors.As(err, &incomplete):
 		// Saved, so that Terraform knows of the tracking that may have
 		// started: a resource saved with an error is tainted, and the next
 		// apply replaces it.
-		plan.Balances = types.MapValueMust(types.Float64Type, nil)
+		plan.Balances, diags = balancesValue(nil)
+		resp.Diagnostics.Append(diags...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		resp.Diagnostics.AddError(fmt.Sprintf("Tracking of product %s may have started without reaching initial_balances", product),
 			err.Error()+"\n\nThe resource is saved as tainted. Run apply again: it stops tracking and starts it again, bringing each listed variant "+
 				"exactly to its initial balance. If tracking did not start, the next refresh drops the resource and apply creates it.")
 		return
+	case errors.As(err, &mismatch):
+		// Tracking started and the balances are known, but not the ones
+		// planned: saved as tainted, as above, with the balances found.
+		plan.Balances, diags = balancesValue(tracked.Balances)
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.AddError(fmt.Sprintf("Tracking of product %s started, but its balances differ from initial_balances", product),
+			err.Error()+"\n\nThe resource is saved as tainted. Run apply again to stop tracking and start it again, bringing each listed variant "+
+				"to its initial balance; or, if the balances are as they should be (a sale at the same moment), run terraform untaint to keep them.")
 	case errors.As(err, new(*zettle.AlreadyTrackedError)):
 		resp.Diagnostics.AddAttributeError(path.Root("product_uuid"), fmt.Sprintf("Product %s is tracked already", product), alreadyTrackedDetail(product))
 		return
@@ -321,20 +336,4 @@ func alreadyTrackedDetail(product string) string {
 		"If another resource of this configuration tracks the product (a for_each key renamed without a moved block), "+
 		"add a moved block from its address to this one instead. create_before_destroy cannot work for this resource: "+
 		"a product is tracked once.", product)
-}
-
-func toQuantities(m map[string]float64) map[string]zettle.Quantity {
-	out := make(map[string]zettle.Quantity, len(m))
-	for k, v := range m {
-		out[k] = zettle.Quantity(v)
-	}
-	return out
-}
-
-func balancesValue(m map[string]zettle.Quantity) (types.Map, diag.Diagnostics) {
-	values := make(map[string]float64, len(m))
-	for k, v := range m {
-		values[k] = float64(v)
-	}
-	return types.MapValueFrom(context.Background(), types.Float64Type, values)
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 )
 
@@ -130,7 +132,7 @@ func (e *testEnv) expectMovedInOnce(products map[string]string) func() error {
 		seen := map[string]bool{}
 		for _, m := range e.org.Movements() {
 			if v, ok := products[m.Product]; !ok || m.Variant != v || seen[m.Product] ||
-				m.From != sandbox.Supplier || m.To != sandbox.Store || m.Quantity != forEachBalance || (m.Route != routeMove && m.Route != routeBulk) {
+				m.From != sandbox.Supplier || m.To != sandbox.Store || !m.Quantity.Equal(decimal.NewFromInt(forEachBalance)) || (m.Route != routeMove && m.Route != routeBulk) {
 				return fmt.Errorf("unexpected movement %+v (ledger %+v)", m, e.org.Movements())
 			}
 			seen[m.Product] = true

@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 )
 
@@ -181,7 +183,7 @@ func TestAccStockSafety_timeoutsChangeIsSaved(t *testing.T) {
 // qty of the one variant in from SUPPLIER.
 func (e *testEnv) expectOnlyMovementsOf(product, variant string, qty float64) error {
 	moves := e.apiMovements()
-	if len(moves) != 1 || moves[0].Product != product || moves[0].Variant != variant || moves[0].From != sandbox.Supplier || moves[0].Quantity != qty {
+	if len(moves) != 1 || moves[0].Product != product || moves[0].Variant != variant || moves[0].From != sandbox.Supplier || !moves[0].Quantity.Equal(decimal.NewFromFloat(qty)) {
 		return fmt.Errorf("API movements %+v, want only %v of variant %s in from SUPPLIER", moves, qty, variant)
 	}
 	return nil
@@ -231,13 +233,13 @@ func TestAccStockSafety_unreadableAnswersMayHaveApplied(t *testing.T) {
 								}
 								// The saved product: 5 moved in, its 7 out to BIN,
 								// once, whichever answer was lost.
-								var toBin float64
+								toBin := decimal.Zero
 								for _, m := range e.apiMovements() {
 									if m.Product == saved && m.To == sandbox.Bin {
-										toBin += m.Quantity
+										toBin = toBin.Add(m.Quantity)
 									}
 								}
-								if toBin != 7 {
+								if !toBin.Equal(decimal.NewFromInt(7)) {
 									return fmt.Errorf("saved product: %v moved to BIN, want 7: %+v", toBin, e.apiMovements())
 								}
 								return nil
@@ -325,7 +327,7 @@ func TestAccStockSafety_trackingStoppedOutsideTerraformWarns(t *testing.T) {
 						// The saved 3 came back; 5 moved in, then 3 out to BIN:
 						// what the warning said.
 						moves := e.apiMovements()
-						if len(moves) != 3 || moves[1].From != sandbox.Supplier || moves[1].Quantity != 5 || moves[2].To != sandbox.Bin || moves[2].Quantity != 3 {
+						if len(moves) != 3 || moves[1].From != sandbox.Supplier || !moves[1].Quantity.Equal(decimal.NewFromInt(5)) || moves[2].To != sandbox.Bin || !moves[2].Quantity.Equal(decimal.NewFromInt(3)) {
 							return fmt.Errorf("API movements %+v, want 5 in, 5 in, 3 to BIN", moves)
 						}
 						return nil
@@ -534,7 +536,7 @@ resource "zettle_inventory_tracking" "p" {
 						// 5 in at the first create; then, after the handover,
 						// only the 2 sold since, with a tracking-only start.
 						moves := e.apiMovements()
-						if len(moves) != 2 || moves[1].From != sandbox.Supplier || moves[1].Quantity != 2 {
+						if len(moves) != 2 || moves[1].From != sandbox.Supplier || !moves[1].Quantity.Equal(decimal.NewFromInt(2)) {
 							return fmt.Errorf("API movements %+v, want 5 in, then 2 in", moves)
 						}
 						if n := len(e.bulkBodiesMovingStock()); n != 0 {
@@ -589,7 +591,7 @@ resource "zettle_inventory_tracking" "p" {
 						if !e.org.IsTracked(product) || e.org.Balance(sandbox.Store, product, v[0]) != 5 {
 							return fmt.Errorf("tracked %v at %v, want tracked at 5", e.org.IsTracked(product), e.org.Balance(sandbox.Store, product, v[0]))
 						}
-						if moves := e.apiMovements(); len(moves) != 2 || moves[1].Quantity != 2 {
+						if moves := e.apiMovements(); len(moves) != 2 || !moves[1].Quantity.Equal(decimal.NewFromInt(2)) {
 							return fmt.Errorf("API movements %+v, want 5 in, then 2 in", moves)
 						}
 						var stop, start time.Time

@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
+
+	"github.com/shopspring/decimal"
 )
 
 func (s *Server) routes() {
@@ -66,10 +69,10 @@ type bulkRequest struct {
 		ProductUUID          string `json:"productUuid"`
 		TrackingStatusChange string `json:"trackingStatusChange"`
 		VariantChanges       []struct {
-			VariantUUID      string  `json:"variantUuid"`
-			FromLocationUUID string  `json:"fromLocationUuid"`
-			ToLocationUUID   string  `json:"toLocationUuid"`
-			Change           float64 `json:"change"`
+			VariantUUID      string      `json:"variantUuid"`
+			FromLocationUUID string      `json:"fromLocationUuid"`
+			ToLocationUUID   string      `json:"toLocationUuid"`
+			Change           json.Number `json:"change"`
 		} `json:"variantChanges"`
 	} `json:"productChanges"`
 }
@@ -113,7 +116,11 @@ func bulkUpdate(o *Org, r *http.Request) (int, any, *httpError) {
 			return 0, nil, badRequest("trackingStatusChange: unsupported value %q", pc.TrackingStatusChange)
 		}
 		for _, vc := range pc.VariantChanges {
-			if herr := o.checkMove(pc.ProductUUID, vc.VariantUUID, vc.FromLocationUUID, vc.ToLocationUUID, vc.Change); herr != nil {
+			change, herr := decodeChange(vc.Change)
+			if herr != nil {
+				return 0, nil, herr
+			}
+			if herr := o.checkMove(pc.ProductUUID, vc.VariantUUID, vc.FromLocationUUID, vc.ToLocationUUID, change); herr != nil {
 				return 0, nil, herr
 			}
 		}
@@ -126,10 +133,12 @@ func bulkUpdate(o *Org, r *http.Request) (int, any, *httpError) {
 			o.tracked[pc.ProductUUID] = true
 		}
 		for _, vc := range pc.VariantChanges {
-			o.move(r.Pattern, pc.ProductUUID, vc.VariantUUID, vc.FromLocationUUID, vc.ToLocationUUID, vc.Change)
+			change, _ := decodeChange(vc.Change)
+			o.move(r.Pattern, pc.ProductUUID, vc.VariantUUID, vc.FromLocationUUID, vc.ToLocationUUID, change)
 			changed = append(changed, productVariant{pc.ProductUUID, vc.VariantUUID})
 		}
 	}
+	o.concurrentSale(r, changed)
 	return http.StatusOK, o.movementAnswer(ret, changed), nil
 }
 
@@ -166,7 +175,8 @@ func (o *Org) movementAnswer(location string, changed []productVariant) movement
 	for _, pv := range changed {
 		if !seen[pv] {
 			seen[pv] = true
-			ans.Variants = append(ans.Variants, changedBalance{pv.product, pv.variant, o.balances[variantKey{location, pv.product, pv.variant}]})
+			b := o.balances[variantKey{location, pv.product, pv.variant}]
+			ans.Variants = append(ans.Variants, changedBalance{pv.product, pv.variant, json.Number(formatBalance(b))})
 		}
 	}
 	return ans
@@ -305,11 +315,11 @@ func storeBalances(o *Org, r *http.Request) (int, any, *httpError) {
 func moveStock(o *Org, r *http.Request) (int, any, *httpError) {
 	var req struct {
 		Changes []struct {
-			ProductUUID      string  `json:"productUuid"`
-			VariantUUID      string  `json:"variantUuid"`
-			FromLocationUUID string  `json:"fromLocationUuid"`
-			ToLocationUUID   string  `json:"toLocationUuid"`
-			Change           float64 `json:"change"`
+			ProductUUID      string      `json:"productUuid"`
+			VariantUUID      string      `json:"variantUuid"`
+			FromLocationUUID string      `json:"fromLocationUuid"`
+			ToLocationUUID   string      `json:"toLocationUuid"`
+			Change           json.Number `json:"change"`
 		} `json:"changes"`
 		ReturnBalanceForLocationUUID string `json:"returnBalanceForLocationUuid"`
 		ExternalUUID                 string `json:"externalUuid"`
@@ -330,7 +340,11 @@ func moveStock(o *Org, r *http.Request) (int, any, *httpError) {
 		return 0, nil, badRequest("changes must not be empty")
 	}
 	for _, c := range req.Changes {
-		if herr := o.checkMove(c.ProductUUID, c.VariantUUID, c.FromLocationUUID, c.ToLocationUUID, c.Change); herr != nil {
+		change, herr := decodeChange(c.Change)
+		if herr != nil {
+			return 0, nil, herr
+		}
+		if herr := o.checkMove(c.ProductUUID, c.VariantUUID, c.FromLocationUUID, c.ToLocationUUID, change); herr != nil {
 			return 0, nil, herr
 		}
 		if !o.tracked[c.ProductUUID] {
@@ -339,8 +353,24 @@ func moveStock(o *Org, r *http.Request) (int, any, *httpError) {
 	}
 	var changed []productVariant
 	for _, c := range req.Changes {
-		o.move(r.Pattern, c.ProductUUID, c.VariantUUID, c.FromLocationUUID, c.ToLocationUUID, c.Change)
+		change, _ := decodeChange(c.Change)
+		o.move(r.Pattern, c.ProductUUID, c.VariantUUID, c.FromLocationUUID, c.ToLocationUUID, change)
 		changed = append(changed, productVariant{c.ProductUUID, c.VariantUUID})
 	}
+	o.concurrentSale(r, changed)
 	return http.StatusOK, o.movementAnswer(ret, changed), nil
+}
+
+// decodeChange reads a change exactly: a JSON number never goes through a
+// float64 here, so the model keeps what the client sent. A missing change is
+// 0, which checkMove refuses.
+func decodeChange(n json.Number) (decimal.Decimal, *httpError) {
+	if n == "" {
+		return decimal.Decimal{}, nil
+	}
+	d, err := decimal.NewFromString(string(n))
+	if err != nil {
+		return decimal.Decimal{}, badRequest("change: %q is not a number", string(n))
+	}
+	return d, nil
 }

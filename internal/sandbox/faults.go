@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Fault shapes the answers to the next Times requests that match it.
@@ -52,6 +54,39 @@ type Fault struct {
 	// (a UUID) out of its answer, as a partial or stale listing would. The
 	// other fields are ignored.
 	OmitProduct string
+	// SellAfterCommit, when positive, serves the request as usual, except
+	// that once a stock movement's changes are committed, this quantity of
+	// every variant it changed is sold (STORE → SOLD, recorded in the ledger
+	// with ConcurrentSaleRoute) before the answer is written, as a sale in
+	// the POS app arriving at the same moment would be: the answer's balances
+	// then differ from those the request alone gives. It applies to the
+	// endpoints that move stock (the bulk request and PUT inventory). The
+	// other fields are ignored.
+	SellAfterCommit decimal.Decimal
+}
+
+// ConcurrentSaleRoute is the Route of the sales that a SellAfterCommit fault
+// makes.
+const ConcurrentSaleRoute = "concurrent sale"
+
+// concurrentSaleKey carries a SellAfterCommit quantity in a request's context
+// to the endpoint.
+type concurrentSaleKey struct{}
+
+// concurrentSale sells the SellAfterCommit quantity of the request, if any,
+// of each variant changed. The caller holds o.s.mu.
+func (o *Org) concurrentSale(r *http.Request, changed []productVariant) {
+	qty, ok := r.Context().Value(concurrentSaleKey{}).(decimal.Decimal)
+	if !ok {
+		return
+	}
+	seen := map[productVariant]bool{}
+	for _, pv := range changed {
+		if !seen[pv] {
+			seen[pv] = true
+			o.move(ConcurrentSaleRoute, pv.product, pv.variant, o.locations[Store], o.locations[Sold], qty)
+		}
+	}
 }
 
 // String describes the fault as the request log's Fault field and
@@ -60,6 +95,8 @@ func (f *Fault) String() string {
 	switch {
 	case f.Delay > 0:
 		return "delayed " + f.Delay.String()
+	case f.SellAfterCommit.Sign() > 0:
+		return "sold " + formatBalance(f.SellAfterCommit) + " after commit"
 	case f.ExpireTokens:
 		return "tokens expired"
 	case f.OmitProduct != "":

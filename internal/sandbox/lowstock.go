@@ -237,7 +237,7 @@ func (o *Org) changeLowStock(r *http.Request, reqs []lowStockRequest) *httpError
 			return herr
 		}
 		if req.LowStockLevel != nil && *req.LowStockLevel < 0 {
-			return badRequest("lowStockLevel must not be negative, got %s", formatBalance(*req.LowStockLevel))
+			return badRequest("lowStockLevel must not be negative, got %s", strconv.FormatFloat(*req.LowStockLevel, 'f', -1, 64))
 		}
 	}
 	for _, req := range reqs {

@@ -1,11 +1,13 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // Org is one organization (merchant) of the sandbox. Its methods are the test
@@ -22,9 +24,9 @@ type Org struct {
 	// products is the product library: product UUID → its variant UUIDs.
 	products map[string]map[string]bool
 	tracked  map[string]bool
-	// balances are kept per location, product and variant. SUPPLIER is an
-	// infinite source and keeps none.
-	balances map[variantKey]float64
+	// balances are kept per location, product and variant, exactly.
+	// SUPPLIER is an infinite source and keeps none.
+	balances map[variantKey]decimal.Decimal
 	// changedAt is the sequence number of each balance's last change.
 	changedAt map[variantKey]int64
 	seq       int64
@@ -62,7 +64,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 		locations: map[string]string{},
 		products:  map[string]map[string]bool{},
 		tracked:   map[string]bool{},
-		balances:  map[variantKey]float64{},
+		balances:  map[variantKey]decimal.Decimal{},
 		changedAt: map[variantKey]int64{},
 		lowStock:  map[variantKey]LowStock{},
 		scopes:    orgScopes(spec.Scopes),
@@ -127,8 +129,15 @@ func (o *Org) IsTracked(product string) bool {
 }
 
 // Balance returns a variant's balance at the location of type t, whether or
-// not the product is tracked (the saved level for an untracked one).
+// not the product is tracked (the saved level for an untracked one), as the
+// nearest float64: BalanceExact gives it exactly.
 func (o *Org) Balance(t, product, variant string) float64 {
+	return o.BalanceExact(t, product, variant).InexactFloat64()
+}
+
+// BalanceExact returns a variant's balance at the location of type t, as
+// Balance does, exactly.
+func (o *Org) BalanceExact(t, product, variant string) decimal.Decimal {
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	return o.balances[variantKey{o.locations[t], product, variant}]
@@ -145,17 +154,39 @@ func (o *Org) SetTracking(product string, on bool) {
 	o.tracked[product] = on
 }
 
-// Sell records a sale in the POS app: qty moves from STORE to SOLD.
+// Sell records a sale in the POS app: qty moves from STORE to SOLD. A
+// fraction moves as the decimal nearest to qty; SellExact moves one exactly.
 func (o *Org) Sell(product, variant string, qty float64) error {
-	return o.control(product, variant, Store, Sold, qty)
+	return o.control(product, variant, Store, Sold, decimal.NewFromFloat(qty))
 }
 
-// Restock moves qty from SUPPLIER to STORE as the back office would.
+// SellExact is Sell of a quantity written as a decimal number ("0.3").
+func (o *Org) SellExact(product, variant, qty string) error {
+	d, err := decimal.NewFromString(qty)
+	if err != nil {
+		return fmt.Errorf("sell %q: %w", qty, err)
+	}
+	return o.control(product, variant, Store, Sold, d)
+}
+
+// Restock moves qty from SUPPLIER to STORE as the back office would. A
+// fraction moves as the decimal nearest to qty; RestockExact moves one
+// exactly.
 func (o *Org) Restock(product, variant string, qty float64) error {
-	return o.control(product, variant, Supplier, Store, qty)
+	return o.control(product, variant, Supplier, Store, decimal.NewFromFloat(qty))
 }
 
-func (o *Org) control(product, variant, from, to string, qty float64) error {
+// RestockExact is Restock of a quantity written as a decimal number ("0.3",
+// "1e20").
+func (o *Org) RestockExact(product, variant, qty string) error {
+	d, err := decimal.NewFromString(qty)
+	if err != nil {
+		return fmt.Errorf("restock %q: %w", qty, err)
+	}
+	return o.control(product, variant, Supplier, Store, d)
+}
+
+func (o *Org) control(product, variant, from, to string, qty decimal.Decimal) error {
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
 	if err := o.checkMove(product, variant, o.locations[from], o.locations[to], qty); err != nil {
@@ -175,8 +206,8 @@ type Movement struct {
 	Product, Variant string
 	// From and To are location types: STORE, SUPPLIER, SOLD or BIN.
 	From, To string
-	// Quantity is the positive quantity moved.
-	Quantity float64
+	// Quantity is the positive quantity moved, exactly.
+	Quantity decimal.Decimal
 	// Route is the endpoint pattern of the request that moved it, e.g.
 	// "PUT /organizations/{org}/inventory", or ControlRoute for a test
 	// control.
@@ -262,7 +293,7 @@ func (o *Org) checkVariant(product, variant string) *httpError {
 
 // checkMove validates one stock movement. Tracking is checked by the caller,
 // since a bulk request may start it in the same request.
-func (o *Org) checkMove(product, variant, from, to string, change float64) *httpError {
+func (o *Org) checkMove(product, variant, from, to string, change decimal.Decimal) *httpError {
 	if herr := o.checkVariant(product, variant); herr != nil {
 		return herr
 	}
@@ -275,7 +306,7 @@ func (o *Org) checkMove(product, variant, from, to string, change float64) *http
 	if from == to {
 		return badRequest("fromLocationUuid and toLocationUuid are both %s", from)
 	}
-	if !(change > 0) {
+	if change.Sign() <= 0 {
 		return badRequest("change must be positive, got %s", formatBalance(change))
 	}
 	return nil
@@ -283,7 +314,7 @@ func (o *Org) checkMove(product, variant, from, to string, change float64) *http
 
 // move moves qty of a variant between locations (by UUID), and records the
 // movement in the ledger with the route that made it.
-func (o *Org) move(route, product, variant, from, to string, qty float64) {
+func (o *Org) move(route, product, variant, from, to string, qty decimal.Decimal) {
 	fromType, _ := o.locationType(from)
 	toType, _ := o.locationType(to)
 	o.movements = append(o.movements, Movement{Product: product, Variant: variant, From: fromType, To: toType, Quantity: qty, Route: route})
@@ -294,9 +325,9 @@ func (o *Org) move(route, product, variant, from, to string, qty float64) {
 		}
 		k := variantKey{loc, product, variant}
 		if loc == from {
-			o.balances[k] -= qty
+			o.balances[k] = o.balances[k].Sub(qty)
 		} else {
-			o.balances[k] += qty
+			o.balances[k] = o.balances[k].Add(qty)
 		}
 		o.changedAt[k] = o.seq
 	}
@@ -311,11 +342,12 @@ type variantBalance struct {
 	Balance      string `json:"balance"`
 }
 
-// changedBalance is a balance as movement answers give it: a JSON number.
+// changedBalance is a balance as movement answers give it: a JSON number,
+// written exactly.
 type changedBalance struct {
-	ProductUUID string  `json:"productUuid"`
-	VariantUUID string  `json:"variantUuid"`
-	Balance     float64 `json:"balance"`
+	ProductUUID string      `json:"productUuid"`
+	VariantUUID string      `json:"variantUuid"`
+	Balance     json.Number `json:"balance"`
 }
 
 type lookupAnswer struct {
@@ -342,7 +374,7 @@ func (o *Org) lookup(location string, products []string, since int64) lookupAnsw
 		ans.TrackedProducts = append(ans.TrackedProducts, p)
 		for _, v := range slices.Sorted(maps.Keys(o.products[p])) {
 			k := variantKey{location, p, v}
-			if b := o.balances[k]; b != 0 && o.changedAt[k] > since {
+			if b := o.balances[k]; !b.IsZero() && o.changedAt[k] > since {
 				ans.Variants = append(ans.Variants, variantBalance{location, t, p, v, formatBalance(b)})
 			}
 		}
@@ -350,7 +382,17 @@ func (o *Org) lookup(location string, products []string, since int64) lookupAnsw
 	return ans
 }
 
-func formatBalance(b float64) string { return strconv.FormatFloat(b, 'f', -1, 64) }
+// formatBalance writes b exactly, without an exponent or trailing zeros.
+func formatBalance(b decimal.Decimal) string {
+	if b.IsZero() {
+		return "0"
+	}
+	places := int32(0)
+	for !b.Equal(b.Truncate(places)) {
+		places++
+	}
+	return b.StringFixed(places)
+}
 
 // String names the organization in test failures.
 func (o *Org) String() string { return fmt.Sprintf("organization %s", o.UUID) }

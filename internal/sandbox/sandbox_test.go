@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -204,7 +205,7 @@ func TestLookupsByLocationTypeAndProduct(t *testing.T) {
 	}
 	_, _, decoded := h.call("GET", "/organizations/self/inventory", "")
 	latest := decoded.(map[string]any)["latest"].(float64)
-	_, raw, _ = h.call("GET", "/organizations/self/inventory?since="+formatBalance(latest), "")
+	_, raw, _ = h.call("GET", "/organizations/self/inventory?since="+strconv.FormatFloat(latest, 'f', -1, 64), "")
 	if strings.Contains(raw, v[0]) {
 		t.Errorf("since=latest still lists old changes: %s", raw)
 	}

@@ -11,13 +11,13 @@ import (
 )
 
 func TestQuantityDecodesStringsAndNumbers(t *testing.T) {
-	for raw, want := range map[string]Quantity{`"42"`: 42, `42`: 42, `"2.5"`: 2.5, `196`: 196, `"-3"`: -3, `0`: 0} {
+	for raw, want := range map[string]Quantity{`"42"`: qty("42"), `42`: qty("42"), `"2.5"`: qty("2.5"), `196`: qty("196"), `"-3"`: qty("-3"), `0`: {}} {
 		var q Quantity
 		if err := json.Unmarshal([]byte(raw), &q); err != nil {
 			t.Errorf("%s: %v", raw, err)
 			continue
 		}
-		if q != want {
+		if !q.Equal(want) {
 			t.Errorf("%s decoded to %v, want %v", raw, q, want)
 		}
 	}
@@ -30,7 +30,7 @@ func TestQuantityDecodesStringsAndNumbers(t *testing.T) {
 }
 
 func TestQuantityEncodesAsShortestNumber(t *testing.T) {
-	b, err := json.Marshal(VariantChange{VariantUUID: "v", FromLocationUUID: "a", ToLocationUUID: "b", Change: 2.5})
+	b, err := json.Marshal(VariantChange{VariantUUID: "v", FromLocationUUID: "a", ToLocationUUID: "b", Change: qty("2.5")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestBulkEncodesTheDocumentedRequest(t *testing.T) {
 	got, err := c.Bulk(context.Background(), BulkRequest{
 		ReturnBalanceForLocationUUID: "L",
 		ProductChanges: []ProductChange{{ProductUUID: "P", TrackingStatusChange: StartTracking,
-			VariantChanges: []VariantChange{{VariantUUID: "V", FromLocationUUID: "S", ToLocationUUID: "L", Change: 42}}}},
+			VariantChanges: []VariantChange{{VariantUUID: "V", FromLocationUUID: "S", ToLocationUUID: "L", Change: qty("42")}}}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestBulkEncodesTheDocumentedRequest(t *testing.T) {
 			t.Errorf("%s = %q, want %q", header, f.header.Get(header), value)
 		}
 	}
-	if b := got.ProductBalances("P"); b["V"] != 42 {
+	if b := got.ProductBalances("P"); !b["V"].Equal(qty("42")) {
 		t.Errorf("balances %v", b)
 	}
 }
@@ -107,7 +107,7 @@ func TestLookupDecodesStringBalances(t *testing.T) {
 	if !got.IsTracked("P") || got.IsTracked("Q") {
 		t.Errorf("tracked %v", got.TrackedProducts)
 	}
-	if b := got.ProductBalances("P"); b["V"] != 7.5 {
+	if b := got.ProductBalances("P"); !b["V"].Equal(qty("7.5")) {
 		t.Errorf("balances %v", b)
 	}
 }

@@ -96,7 +96,7 @@ func TestBatchedStartsShareOneBulkRequestAndOneLookup(t *testing.T) {
 		product, v := org.AddProduct(2)
 		// The zero target makes each start look its product up.
 		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: store,
-			InitialBalances: map[string]zettle.Quantity{v[0]: zettle.Quantity(i + 1), v[1]: 0}})
+			InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(int64(i + 1)), v[1]: {}}})
 	}
 	results, errs := startAll(c, reqs)
 
@@ -104,8 +104,8 @@ func TestBatchedStartsShareOneBulkRequestAndOneLookup(t *testing.T) {
 		if errs[i] != nil {
 			t.Fatalf("product %d: %v", i, errs[i])
 		}
-		v0 := firstWithTarget(req, zettle.Quantity(i+1))
-		if len(results[i].Balances) != 1 || results[i].Balances[v0] != zettle.Quantity(i+1) {
+		v0 := firstWithTarget(req, zettle.QuantityOf(int64(i+1)))
+		if len(results[i].Balances) != 1 || !results[i].Balances[v0].Equal(zettle.QuantityOf(int64(i+1))) {
 			t.Errorf("product %d: reported balances %v, want only %s = %d", i, results[i].Balances, v0, i+1)
 		}
 		if got := org.Balance(sandbox.Store, req.ProductUUID, v0); got != float64(i+1) {
@@ -127,7 +127,7 @@ func TestBatchedStartsShareOneBulkRequestAndOneLookup(t *testing.T) {
 
 func firstWithTarget(req zettle.TrackingRequest, target zettle.Quantity) string {
 	for v, q := range req.InitialBalances {
-		if q == target {
+		if q.Equal(target) {
 			return v
 		}
 	}
@@ -139,7 +139,7 @@ func firstWithTarget(req zettle.TrackingRequest, target zettle.Quantity) string 
 func TestBatchedStartsCorrectSavedLevelsInOneMovement(t *testing.T) {
 	const n = 4
 	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
-	reqs := oneVariantRequests(org, n, 3)
+	reqs := oneVariantRequests(org, n, zettle.QuantityOf(3))
 	for _, req := range reqs {
 		for v := range req.InitialBalances {
 			org.SetTracking(req.ProductUUID, true)
@@ -171,7 +171,7 @@ func TestBatchedStartRefusedForOneProductSucceedsForTheOthers(t *testing.T) {
 	const n = 5
 	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
 	unknown := "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009"
-	reqs := oneVariantRequests(org, n, 4)
+	reqs := oneVariantRequests(org, n, zettle.QuantityOf(4))
 	reqs[2].ProductUUID = unknown
 	_, errs := startAll(c, reqs)
 
@@ -223,7 +223,7 @@ func TestBatchedStartReconcilesAfterAFailureThatMayHaveApplied(t *testing.T) {
 			const n = 3
 			c, sb, org := newBatchingSandboxClient(t, batchOf(n))
 			sb.InjectFault(tc.fault)
-			reqs := oneVariantRequests(org, n, 5)
+			reqs := oneVariantRequests(org, n, zettle.QuantityOf(5))
 			_, errs := startAll(c, reqs)
 			for i, err := range errs {
 				if err != nil {
@@ -255,7 +255,7 @@ func TestBatchedStartRateLimitedChangesNothing(t *testing.T) {
 	const n = 3
 	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
 	sb.InjectFault(sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusTooManyRequests, RetryAfter: "1"})
-	reqs := oneVariantRequests(org, n, 5)
+	reqs := oneVariantRequests(org, n, zettle.QuantityOf(5))
 	_, errs := startAll(c, reqs)
 	for i, err := range errs {
 		if zettle.StatusOf(err) != http.StatusTooManyRequests {
@@ -277,7 +277,7 @@ func expectStock(t *testing.T, org *sandbox.Org, reqs []zettle.TrackingRequest) 
 	t.Helper()
 	for _, req := range reqs {
 		for v, want := range req.InitialBalances {
-			if got := org.Balance(sandbox.Store, req.ProductUUID, v); got != float64(want) {
+			if got := org.BalanceExact(sandbox.Store, req.ProductUUID, v); got.String() != want.String() {
 				t.Errorf("product %s: balance %v, want %v", req.ProductUUID, got, want)
 			}
 		}
@@ -316,10 +316,10 @@ func TestSharedInventoryReadsSeeTheClientsChanges(t *testing.T) {
 	}
 	lookups(1, 2)
 
-	if _, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: p1, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v1[0]: 2}}); err != nil {
+	if _, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: p1, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v1[0]: zettle.QuantityOf(2)}}); err != nil {
 		t.Fatal(err)
 	}
-	if inv := read(p1); !inv.Tracked || inv.Balances[v1[0]] != 2 || inv.LocationUUID != org.Location(sandbox.Store) {
+	if inv := read(p1); !inv.Tracked || !inv.Balances[v1[0]].Equal(zettle.QuantityOf(2)) || inv.LocationUUID != org.Location(sandbox.Store) {
 		t.Errorf("after start: %+v", inv)
 	}
 	read(p2)
@@ -331,7 +331,7 @@ func TestSharedInventoryReadsSeeTheClientsChanges(t *testing.T) {
 	if err := org.Sell(p1, v1[0], 1); err != nil {
 		t.Fatal(err)
 	}
-	if inv := read(p1); inv.Balances[v1[0]] != 2 {
+	if inv := read(p1); !inv.Balances[v1[0]].Equal(zettle.QuantityOf(2)) {
 		t.Errorf("the shared lookup changed without a change by the client: %+v", inv)
 	}
 	lookups(2, 4)
@@ -439,7 +439,7 @@ func TestBatchedLowStockWritesShareOneRequest(t *testing.T) {
 func TestUnbatchedClientSendsOneRequestPerCall(t *testing.T) {
 	const n = 5
 	c, sb, org := newSandboxClient(t)
-	reqs := oneVariantRequests(org, n, 1)
+	reqs := oneVariantRequests(org, n, zettle.QuantityOf(1))
 	_, errs := startAll(c, reqs)
 	for _, err := range errs {
 		if err != nil {

@@ -12,10 +12,10 @@ import (
 	"encoding/json"
 	"io"
 	"maps"
-	"math"
+	"math/big"
 	"net/http"
-	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,68 +23,110 @@ import (
 )
 
 // FuzzQuantityUnmarshalJSON decodes a balance as encoding/json hands it over:
-// a number token, a string token, or anything else. A decoded balance must
+// a number token, a string token, or anything else. Only a JSON number, bare
+// or in a string, decodes (never NaN, an infinity or a hexadecimal form), to
+// its exact value; null leaves the quantity at zero. A decoded balance must
 // encode as JSON that decodes to the same value, for it goes back out in
 // request bodies (json.Marshal refuses a MarshalJSON output that is not JSON).
 func FuzzQuantityUnmarshalJSON(f *testing.F) {
-	for _, seed := range []string{`42`, `"42"`, `196`, `"0.5"`, `-0`, `1e400`, `"abc"`, `null`, ``} {
+	for _, seed := range []string{`42`, `"42"`, `196`, `"0.5"`, `-0`, `1e400`, `"abc"`, `null`, ``, `0.30000000000000004`, `9007199254740993`, `1e20`, `0e999999999999`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var q Quantity
 		err := q.UnmarshalJSON(b)
-		checkDecodesLikeEncodingJSON(t, b, q, err)
+		checkDecodesExactly(t, b, q, err)
 		if err != nil {
 			return
 		}
 		out, err := q.MarshalJSON()
 		if err != nil {
-			t.Fatalf("%q decoded to %v, which does not encode: %v", b, float64(q), err)
+			t.Fatalf("%q decoded to %s, which does not encode: %v", b, q, err)
 		}
-		if !json.Valid(out) {
-			t.Fatalf("%q decoded to %v, which encodes as %q: not JSON, so no request holding it can be sent", b, float64(q), out)
+		if !json.Valid(out) || !jsonNumber.Match(out) {
+			t.Fatalf("%q decoded to %s, which encodes as %q: not a JSON number, so no request holding it can be sent", b, q, out)
 		}
 		var back Quantity
-		if err := back.UnmarshalJSON(out); err != nil || !sameQuantity(back, q) {
-			t.Fatalf("%q decoded to %v, encoded as %q, decoded again to %v (%v)", b, float64(q), out, float64(back), err)
+		if err := back.UnmarshalJSON(out); err != nil || !back.Equal(q) {
+			t.Fatalf("%q decoded to %s, encoded as %q, decoded again to %s (%v)", b, q, out, back, err)
 		}
 		// The same through encoding/json, as a field of a request.
 		body, err := json.Marshal(VariantChange{Change: q})
 		if err != nil {
-			t.Fatalf("a request holding %v (decoded from %q) does not encode: %v", float64(q), b, err)
+			t.Fatalf("a request holding %s (decoded from %q) does not encode: %v", q, b, err)
 		}
 		var change VariantChange
-		if err := json.Unmarshal(body, &change); err != nil || !sameQuantity(change.Change, q) {
-			t.Fatalf("%s decoded to change %v (%v), want %v", body, float64(change.Change), err, float64(q))
+		if err := json.Unmarshal(body, &change); err != nil || !change.Change.Equal(q) {
+			t.Fatalf("%s decoded to change %s (%v), want %s", body, change.Change, err, q)
 		}
 	})
 }
 
-// checkDecodesLikeEncodingJSON checks a JSON number against encoding/json's
-// own float64 decoding, and its string form ("42" for 42) against the number:
-// lookups answer balances as strings, movements as numbers.
-func checkDecodesLikeEncodingJSON(t *testing.T, b []byte, q Quantity, err error) {
+// checkDecodesExactly checks what a token decoded to. null leaves zero. A
+// JSON number decodes to its exact value (math/big's rational reading of
+// it), unless that has more digits either side of the point than a
+// Quantity keeps; its string form ("42" for 42) decodes the same: lookups
+// answer balances as strings, movements as numbers. Nothing else decodes.
+func checkDecodesExactly(t *testing.T, b []byte, q Quantity, err error) {
 	t.Helper()
-	number := bytes.TrimSpace(b)
-	if !json.Valid(number) || (number[0] != '-' && (number[0] < '0' || number[0] > '9')) {
+	token := bytes.TrimSpace(b)
+	if string(token) == "null" {
+		if err != nil || !q.IsZero() {
+			t.Fatalf("null decoded to %s (%v), want it left at zero", q, err)
+		}
 		return
 	}
-	var f float64
-	jsonErr := json.Unmarshal(number, &f)
-	if (err == nil) != (jsonErr == nil) || (err == nil && !sameQuantity(q, Quantity(f))) {
-		t.Fatalf("%s decoded to %v (%v); encoding/json decodes %v (%v)", number, float64(q), err, f, jsonErr)
+	text := string(token)
+	if len(token) > 0 && token[0] == '"' {
+		if json.Unmarshal(token, &text) != nil {
+			text = ""
+		}
 	}
-	var fromString Quantity
-	stringErr := fromString.UnmarshalJSON([]byte(`"` + string(number) + `"`))
-	if (err == nil) != (stringErr == nil) || (err == nil && !sameQuantity(q, fromString)) {
-		t.Fatalf("%s decoded to %v (%v), but \"%s\" to %v (%v)", number, float64(q), err, number, float64(fromString), stringErr)
+	if !jsonNumber.MatchString(text) {
+		if err == nil {
+			t.Fatalf("%q decoded to %s, but %q is no JSON number", b, q, text)
+		}
+		return
+	}
+	if want, ok := exactValue(text); ok {
+		inRange := want.Sign() == 0 || keepsDigits(want)
+		if (err == nil) != inRange {
+			t.Fatalf("%q: decoded to %s (%v), but %s is %s within %d digits either side of the point", b, q, err, text,
+				map[bool]string{true: "", false: "not"}[inRange], maxDecodedIntegerDigits)
+		}
+		if got, _ := new(big.Rat).SetString(q.String()); err == nil && got.Cmp(want) != 0 {
+			t.Fatalf("%q decoded to %s, but it is %s", b, q, want.FloatString(maxDecodedDecimals))
+		}
+	}
+	if token[0] != '"' {
+		var fromString Quantity
+		stringErr := fromString.UnmarshalJSON([]byte(`"` + text + `"`))
+		if (err == nil) != (stringErr == nil) || (err == nil && !fromString.Equal(q)) {
+			t.Fatalf("%s decoded to %s (%v), but \"%s\" to %s (%v)", text, q, err, text, fromString, stringErr)
+		}
 	}
 }
 
-// sameQuantity compares bit for bit, so that -0 differs from 0 and NaN
-// equals NaN.
-func sameQuantity(a, b Quantity) bool {
-	return math.Float64bits(float64(a)) == math.Float64bits(float64(b)) || (math.IsNaN(float64(a)) && math.IsNaN(float64(b)))
+// exactValue reads a JSON number exactly, when its exponent is small enough
+// for math/big to spell it out cheaply.
+func exactValue(number string) (*big.Rat, bool) {
+	if _, exp, found := strings.Cut(strings.ToLower(number), "e"); found {
+		if e, err := strconv.Atoi(exp); err != nil || e > 1000 || e < -1000 {
+			return nil, false
+		}
+	}
+	return new(big.Rat).SetString(number)
+}
+
+// keepsDigits reports whether a non-zero r has at most the digits a Quantity
+// keeps: below 10^64, and a whole number once multiplied by 10^64.
+func keepsDigits(r *big.Rat) bool {
+	limit := new(big.Int).Exp(big.NewInt(10), big.NewInt(maxDecodedIntegerDigits), nil)
+	if new(big.Rat).Abs(r).Cmp(new(big.Rat).SetInt(limit)) >= 0 {
+		return false
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(maxDecodedDecimals), nil)
+	return new(big.Rat).Mul(r, new(big.Rat).SetInt(scale)).IsInt()
 }
 
 // FuzzLocationBalancesDecode decodes the answer of a balance lookup. The
@@ -108,11 +150,11 @@ func FuzzLocationBalancesDecode(f *testing.F) {
 				t.Fatalf("IsTracked(%q) = %v, but trackedProducts is %q", product, got, lb.TrackedProducts)
 			}
 			inv := snapshot.product(product)
-			if inv.Tracked != lb.IsTracked(product) || inv.LocationUUID != lb.LocationUUID || !maps.EqualFunc(inv.Balances, balances, sameQuantity) {
+			if inv.Tracked != lb.IsTracked(product) || inv.LocationUUID != lb.LocationUUID || !maps.EqualFunc(inv.Balances, balances, Quantity.Equal) {
 				t.Fatalf("product %q: indexed %+v, but IsTracked %v and ProductBalances %v", product, inv, lb.IsTracked(product), balances)
 			}
 		}
-		checkReencodes(t, lb, lb.Variants)
+		checkReencodes(t, lb, func(lb LocationBalances) []VariantBalance { return lb.Variants })
 	})
 }
 
@@ -129,7 +171,7 @@ func FuzzChangedBalancesDecode(f *testing.F) {
 		for _, product := range productsNamed(nil, cb.Variants) {
 			checkProductBalances(t, cb.Variants, product, cb.ProductBalances(product))
 		}
-		checkReencodes(t, cb, cb.Variants)
+		checkReencodes(t, cb, func(cb ChangedBalances) []VariantBalance { return cb.Variants })
 	})
 }
 
@@ -162,29 +204,33 @@ func checkProductBalances(t *testing.T, variants []VariantBalance, product strin
 		t.Fatalf("ProductBalances(%q) = %v, but the answer lists variants %v", product, balances, listed)
 	}
 	for variant, q := range balances {
-		if !slices.ContainsFunc(listed[variant], func(l Quantity) bool { return sameQuantity(l, q) }) {
-			t.Fatalf("ProductBalances(%q)[%q] = %v, but the answer lists %v", product, variant, float64(q), listed[variant])
+		if !slices.ContainsFunc(listed[variant], func(l Quantity) bool { return l.Equal(q) }) {
+			t.Fatalf("ProductBalances(%q)[%q] = %s, but the answer lists %v", product, variant, q, listed[variant])
 		}
 	}
 }
 
 // checkReencodes checks that a decoded answer encodes and decodes back to
-// itself, so no information is lost in the client's types. Answers holding a
-// balance that is not finite are left to FuzzQuantityUnmarshalJSON.
-func checkReencodes[T any](t *testing.T, decoded T, variants []VariantBalance) {
+// itself, so no information is lost in the client's types: the second
+// encoding is the first, byte for byte (strings and quantities each have one
+// encoding), and every balance decodes back to an equal number.
+func checkReencodes[T any](t *testing.T, decoded T, variants func(T) []VariantBalance) {
 	t.Helper()
-	for _, v := range variants {
-		if math.IsNaN(float64(v.Balance)) || math.IsInf(float64(v.Balance), 0) {
-			return
-		}
-	}
 	body, err := json.Marshal(decoded)
 	if err != nil {
 		t.Fatalf("%+v does not encode: %v", decoded, err)
 	}
 	var again T
-	if err := json.Unmarshal(body, &again); err != nil || !reflect.DeepEqual(again, decoded) {
-		t.Fatalf("%+v encoded as %s, decoded again to %+v (%v)", decoded, body, again, err)
+	if err := json.Unmarshal(body, &again); err != nil {
+		t.Fatalf("%+v encoded as %s, which does not decode: %v", decoded, body, err)
+	}
+	if body2, err := json.Marshal(again); err != nil || !bytes.Equal(body, body2) {
+		t.Fatalf("%+v encoded as %s, decoded again to %+v, encoded as %s (%v)", decoded, body, again, body2, err)
+	}
+	if !slices.EqualFunc(variants(decoded), variants(again), func(a, b VariantBalance) bool {
+		return a.Balance.Equal(b.Balance) && a.ProductUUID == b.ProductUUID && a.VariantUUID == b.VariantUUID
+	}) {
+		t.Fatalf("%+v encoded as %s, decoded again to %+v", decoded, body, again)
 	}
 }
 

@@ -48,15 +48,15 @@ func routesSeen(sb *sandbox.Server) []string {
 // SUPPLIER to STORE per positive target, of the target, and nothing else.
 func expectMovedInOnce(t *testing.T, org *sandbox.Org, reqs ...zettle.TrackingRequest) {
 	t.Helper()
-	want := map[string]float64{}
+	want := map[string]string{}
 	for _, req := range reqs {
 		for v, q := range req.InitialBalances {
-			if q > 0 {
-				want[req.ProductUUID+"/"+v] = float64(q)
+			if q.Sign() > 0 {
+				want[req.ProductUUID+"/"+v] = q.String()
 			}
 		}
 	}
-	got := map[string]float64{}
+	got := map[string]string{}
 	for _, m := range org.Movements() {
 		key := m.Product + "/" + m.Variant
 		if m.From != sandbox.Supplier || m.To != sandbox.Store || m.Route != routeMove {
@@ -66,7 +66,7 @@ func expectMovedInOnce(t *testing.T, org *sandbox.Org, reqs ...zettle.TrackingRe
 		if _, twice := got[key]; twice {
 			t.Errorf("variant %s moved in twice: %+v", key, org.Movements())
 		}
-		got[key] = m.Quantity
+		got[key] = m.Quantity.String()
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("moved in %v, want %v", got, want)
@@ -100,13 +100,13 @@ func TestCachedLocationsKeepsNoIncompleteList(t *testing.T) {
 func TestStartTrackingInNewOrganization(t *testing.T) {
 	c, sb, org := newOrganizationClient(t, zettle.Config{})
 	product, v := org.AddProduct(2)
-	req := zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: 5, v[1]: 0}}
+	req := zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5), v[1]: zettle.QuantityOf(0)}}
 	got, err := c.StartTracking(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := org.Location(sandbox.Store)
-	if store == "" || got.LocationUUID != store || fmt.Sprint(got.Balances) != fmt.Sprint(map[string]zettle.Quantity{v[0]: 5}) {
+	if store == "" || got.LocationUUID != store || fmt.Sprint(got.Balances) != fmt.Sprint(map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5)}) {
 		t.Errorf("got %+v, want the STORE location %s and balances {%s: 5}", got, store, v[0])
 	}
 	if seen, want := routesSeen(sb), []string{routeLocations, routeBulk, routeLocations, routeMove}; !slices.Equal(seen, want) {
@@ -130,7 +130,7 @@ func TestBatchedStartsInNewOrganizationShareRequests(t *testing.T) {
 	const n = 3
 	c, sb, org := newOrganizationClient(t, zettle.Config{Batching: batchOf(n)})
 	newRequests := func() []zettle.TrackingRequest {
-		reqs := oneVariantRequests(org, n, 4)
+		reqs := oneVariantRequests(org, n, zettle.QuantityOf(4))
 		for i := range reqs {
 			reqs[i].LocationUUID = ""
 		}
@@ -188,13 +188,13 @@ func TestStartTrackingInNewOrganizationAfterLostAnswers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c, sb, org := newOrganizationClient(t, zettle.Config{Retries: fastRetries})
 			product, v := org.AddProduct(1)
-			req := zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: 7}}
+			req := zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}}
 			sb.InjectFault(fault)
 			got, err := c.StartTracking(context.Background(), req)
 			if err != nil {
 				t.Fatalf("%v (requests %v)", err, routesSeen(sb))
 			}
-			if got.LocationUUID != org.Location(sandbox.Store) || got.Balances[v[0]] != 7 || org.Balance(sandbox.Store, product, v[0]) != 7 {
+			if got.LocationUUID != org.Location(sandbox.Store) || !got.Balances[v[0]].Equal(zettle.QuantityOf(7)) || org.Balance(sandbox.Store, product, v[0]) != 7 {
 				t.Errorf("got %+v, sandbox balance %v; want 7 at %s", got, org.Balance(sandbox.Store, product, v[0]), org.Location(sandbox.Store))
 			}
 			expectMovedInOnce(t, org, req)
@@ -208,7 +208,7 @@ func TestStartTrackingInNewOrganizationWithoutAnAnswer(t *testing.T) {
 	c, sb, org := newOrganizationClient(t, zettle.Config{Retries: fastRetries})
 	product, v := org.AddProduct(1)
 	sb.InjectFault(sandbox.Fault{Method: http.MethodPost, Route: "/organizations/{org}/v2/inventory/bulk", CutAfterCommit: true, Times: 10})
-	_, err := c.StartTracking(context.Background(), zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: 7}})
+	_, err := c.StartTracking(context.Background(), zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}})
 	var incomplete *zettle.IncompleteStartError
 	if !errors.As(err, &incomplete) {
 		t.Fatalf("error %v, want an IncompleteStartError", err)
@@ -224,7 +224,7 @@ func TestStartTrackingInNewOrganizationRefusals(t *testing.T) {
 	c, sb, org := newOrganizationClient(t, zettle.Config{})
 	product, v := org.AddProduct(1)
 	_, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
-		ProductUUID: product, LocationUUID: "fd4a39a0-e2ef-11e6-ba64-85247ae2a737", InitialBalances: map[string]zettle.Quantity{v[0]: 1},
+		ProductUUID: product, LocationUUID: "fd4a39a0-e2ef-11e6-ba64-85247ae2a737", InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(1)},
 	})
 	var missing *zettle.MissingLocationError
 	if !errors.As(err, &missing) || sb.RequestCount(routeBulk) != 0 || org.IsTracked(product) {

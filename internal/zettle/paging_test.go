@@ -45,7 +45,7 @@ func expectComplete(t *testing.T, what string, lb zettle.LocationBalances, produ
 	for p, vs := range products {
 		want += len(vs)
 		for _, v := range vs {
-			if q := lb.ProductBalances(p)[v]; q != 4 {
+			if q := lb.ProductBalances(p)[v]; !q.Equal(zettle.QuantityOf(4)) {
 				t.Errorf("%s: variant %s of %s at %v, want 4", what, v, p, q)
 			}
 		}
@@ -288,7 +288,7 @@ func TestConfirmTrackingIsBatched(t *testing.T) {
 		if results[i].Tracked != wantTracked || results[i].LocationUUID != org.Location(sandbox.Store) {
 			t.Errorf("product %s: %+v, want tracked %v", p, results[i], wantTracked)
 		}
-		if wantTracked && (len(results[i].Balances) != 2 || results[i].Balances[products[p][0]] != 4) {
+		if wantTracked && (len(results[i].Balances) != 2 || !results[i].Balances[products[p][0]].Equal(zettle.QuantityOf(4))) {
 			t.Errorf("product %s: balances %v, want both variants at 4", p, results[i].Balances)
 		}
 	}
@@ -316,7 +316,7 @@ func TestProductInventoryConfirmsWhatTheSharedLookupLeavesOut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !inv.Tracked || inv.Balances[products[p][1]] != 4 {
+		if !inv.Tracked || !inv.Balances[products[p][1]].Equal(zettle.QuantityOf(4)) {
 			t.Errorf("product %s: %+v, want tracked with 4", p, inv)
 		}
 	}

@@ -76,7 +76,7 @@ func TestClientNeverRepeatsAStockMovementThatMayHaveApplied(t *testing.T) {
 			tc.fault.Method, tc.fault.Route = "PUT", "/organizations/{org}/inventory"
 			sb.InjectFault(tc.fault)
 			_, err := c.MoveStock(context.Background(), zettle.MovementRequest{Changes: []zettle.Movement{{
-				ProductUUID: product, VariantUUID: v[0], FromLocationUUID: org.Location(sandbox.Supplier), ToLocationUUID: org.Location(sandbox.Store), Change: 2,
+				ProductUUID: product, VariantUUID: v[0], FromLocationUUID: org.Location(sandbox.Supplier), ToLocationUUID: org.Location(sandbox.Store), Change: zettle.QuantityOf(2),
 			}}})
 			if (err == nil) != (tc.attempts > 1) {
 				t.Errorf("error %v", err)

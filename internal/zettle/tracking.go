@@ -58,9 +58,18 @@ type TrackedProduct struct {
 // then the stock moves in from SUPPLIER, each product's variants starting
 // from zero.
 //
+// Every listed variant's resulting balance, as the last answer gives it, is
+// then compared with its target. They differ only when stock moved at the
+// same moment, as a sale in the POS app, or when the API kept another
+// quantity than the one sent: that is a *BalanceMismatchError, returned with
+// the balances found.
+//
 // An error after a request that may have started tracking is an
 // *IncompleteStartError.
 func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (TrackedProduct, error) {
+	if err := checkTargets(req.InitialBalances); err != nil {
+		return TrackedProduct{}, fmt.Errorf("start tracking product %s: %w", req.ProductUUID, err)
+	}
 	locs, err := c.CachedLocations(ctx)
 	var missing *MissingLocationError
 	firstStart := errors.As(err, &missing) && req.LocationUUID == ""
@@ -87,7 +96,7 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		// locations, so no saved levels: every variant is at zero.
 		balances = map[string]Quantity{}
 		for _, v := range start.variants {
-			balances[v] = 0
+			balances[v] = Quantity{}
 		}
 	} else if balances, err = c.startMovingStock(ctx, start); err != nil {
 		return TrackedProduct{LocationUUID: req.LocationUUID}, err
@@ -119,11 +128,15 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		balances = nil
 	}
 	for v, q := range balances {
-		if q == 0 {
+		if q.IsZero() {
 			delete(balances, v)
 		}
 	}
-	return TrackedProduct{LocationUUID: req.LocationUUID, Balances: balances}, nil
+	tracked := TrackedProduct{LocationUUID: req.LocationUUID, Balances: balances}
+	if mismatches := start.mismatches(balances); len(mismatches) > 0 {
+		return tracked, &BalanceMismatchError{ProductUUID: req.ProductUUID, Mismatches: mismatches}
+	}
+	return tracked, nil
 }
 
 // startMovingStock starts tracking, moving each target in from SUPPLIER in
@@ -227,7 +240,7 @@ type tracking struct {
 func (t tracking) change() ProductChange {
 	change := t.trackingOnly()
 	for _, v := range t.variants {
-		if target := t.InitialBalances[v]; target > 0 {
+		if target := t.InitialBalances[v]; target.Sign() > 0 {
 			change.VariantChanges = append(change.VariantChanges, VariantChange{
 				VariantUUID: v, FromLocationUUID: t.supplier, ToLocationUUID: t.LocationUUID, Change: target,
 			})
@@ -245,14 +258,37 @@ func (t tracking) fixes(balances map[string]Quantity) []Movement {
 	var fixes []Movement
 	for _, v := range t.variants {
 		have, want := balances[v], t.InitialBalances[v]
-		switch {
-		case have < want:
-			fixes = append(fixes, Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.supplier, ToLocationUUID: t.LocationUUID, Change: want - have})
-		case have > want:
-			fixes = append(fixes, Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.LocationUUID, ToLocationUUID: t.bin, Change: have - want})
+		switch have.Cmp(want) {
+		case -1:
+			fixes = append(fixes, Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.supplier, ToLocationUUID: t.LocationUUID, Change: want.Sub(have)})
+		case +1:
+			fixes = append(fixes, Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.LocationUUID, ToLocationUUID: t.bin, Change: have.Sub(want)})
 		}
 	}
 	return fixes
+}
+
+// mismatches lists the variants whose balances differ from their targets. A
+// variant the answers leave out has none.
+func (t tracking) mismatches(balances map[string]Quantity) []BalanceMismatch {
+	var out []BalanceMismatch
+	for _, v := range t.variants {
+		if want, have := t.InitialBalances[v], balances[v]; !have.Equal(want) {
+			out = append(out, BalanceMismatch{VariantUUID: v, Target: want, Actual: have})
+		}
+	}
+	return out
+}
+
+// checkTargets refuses, before any request, a target the provider may not
+// send.
+func checkTargets(targets map[string]Quantity) error {
+	for _, v := range slices.Sorted(maps.Keys(targets)) {
+		if err := targets[v].CheckBounds(); err != nil {
+			return fmt.Errorf("initial balance of variant %s: %w", v, err)
+		}
+	}
+	return nil
 }
 
 func (t tracking) incomplete(err error) error {
@@ -272,6 +308,28 @@ func (e *IncompleteStartError) Error() string {
 }
 
 func (e *IncompleteStartError) Unwrap() error { return e.Err }
+
+// BalanceMismatchError is a StartTracking after which some listed variants
+// do not have their target balances. Tracking has started.
+type BalanceMismatchError struct {
+	ProductUUID string
+	Mismatches  []BalanceMismatch
+}
+
+// BalanceMismatch is one variant whose balance differs from its target.
+type BalanceMismatch struct {
+	VariantUUID    string
+	Target, Actual Quantity
+}
+
+func (e *BalanceMismatchError) Error() string {
+	parts := make([]string, len(e.Mismatches))
+	for i, m := range e.Mismatches {
+		parts[i] = fmt.Sprintf("variant %s has a balance of %s, not its target %s", m.VariantUUID, m.Actual, m.Target)
+	}
+	return fmt.Sprintf("started tracking product %s, but afterwards %s (stock moved at the same moment, or the API kept another quantity than the one sent)",
+		e.ProductUUID, strings.Join(parts, "; "))
+}
 
 // MayHaveApplied reports whether a failed request may have been applied all
 // the same: it was sent, and no answer came back that says it was refused.

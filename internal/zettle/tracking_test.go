@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
@@ -72,7 +75,7 @@ func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
 			}
 			got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
 				ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
-				InitialBalances: map[string]zettle.Quantity{v[0]: 10, v[1]: 0},
+				InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(10), v[1]: {}},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -83,7 +86,7 @@ func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
 			if b0, b1 := org.Balance(sandbox.Store, product, v[0]), org.Balance(sandbox.Store, product, v[1]); b0 != 10 || b1 != 0 {
 				t.Errorf("sandbox balances %v, %v; want 10, 0", b0, b1)
 			}
-			if len(got.Balances) != 1 || got.Balances[v[0]] != 10 {
+			if len(got.Balances) != 1 || !got.Balances[v[0]].Equal(zettle.QuantityOf(10)) {
 				t.Errorf("reported balances %v", got.Balances)
 			}
 		})
@@ -99,7 +102,7 @@ func TestStartTrackingRefusesAProductTrackedAlready(t *testing.T) {
 	if err := org.Restock(product, v[0], 37); err != nil {
 		t.Fatal(err)
 	}
-	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 0}}
+	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: {}}}
 	_, err := c.StartTracking(context.Background(), req)
 	var tracked *zettle.AlreadyTrackedError
 	if !errors.As(err, &tracked) || tracked.ProductUUID != product {
@@ -126,7 +129,7 @@ func TestStartTrackingTakesOverAProductStoppedMeanwhile(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 5}})
+		_, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5)}})
 		done <- err
 	}()
 	for sb.RequestCount("POST /organizations/{org}/inventory/products") == 0 {
@@ -141,9 +144,9 @@ func TestStartTrackingTakesOverAProductStoppedMeanwhile(t *testing.T) {
 	if b := org.Balance(sandbox.Store, product, v[0]); !org.IsTracked(product) || b != 5 {
 		t.Errorf("tracked %v at %v, want tracked at 5", org.IsTracked(product), b)
 	}
-	var moved []float64
+	var moved []string
 	for _, m := range org.Movements() {
-		moved = append(moved, m.Quantity)
+		moved = append(moved, m.Quantity.String())
 	}
 	if fmt.Sprint(moved) != "[3 2]" {
 		t.Errorf("movements %v, want the restock of 3, then only the missing 2", moved)
@@ -209,7 +212,7 @@ func TestStartAfterStopMovesOnlyTheDifference(t *testing.T) {
 	if err := org.Restock(product, v[0], 5); err != nil {
 		t.Fatal(err)
 	}
-	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: 7}}
+	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}}
 	if err := c.StopTracking(ctx, product); err != nil {
 		t.Fatal(err)
 	}
@@ -217,14 +220,132 @@ func TestStartAfterStopMovesOnlyTheDifference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Balances[v[0]] != 7 || org.Balance(sandbox.Store, product, v[0]) != 7 {
+	if !got.Balances[v[0]].Equal(zettle.QuantityOf(7)) || org.Balance(sandbox.Store, product, v[0]) != 7 {
 		t.Errorf("balance %v reported, %v in the sandbox; want 7", got.Balances[v[0]], org.Balance(sandbox.Store, product, v[0]))
 	}
-	var moved []float64
+	var moved []string
 	for _, m := range org.Movements() {
-		moved = append(moved, m.Quantity)
+		moved = append(moved, m.Quantity.String())
 	}
 	if fmt.Sprint(moved) != "[5 2]" {
 		t.Errorf("movements %v, want the restock of 5, then only the missing 2", moved)
+	}
+}
+
+// qty is the quantity written s; a malformed literal is a mistake in the
+// test itself.
+func qty(s string) zettle.Quantity {
+	q, err := zettle.ParseQuantity(s)
+	if err != nil {
+		panic("test literal: " + err.Error())
+	}
+	return q
+}
+
+// Saved levels and targets meet with exact arithmetic: each movement is the
+// exact difference, and each result the exact target.
+func TestStartTrackingArithmeticIsExact(t *testing.T) {
+	for _, tc := range []struct {
+		saved, target string
+		// moved is the ledger: the target brought in from SUPPLIER, then the
+		// difference to the answer.
+		moved string
+	}{
+		{"0.3", "0.1", "[0.1 0.3]"},
+		{"0.1", "0.3", "[0.3 0.1]"},
+		{"0.001", "999999999999.999", "[999999999999.999 0.001]"},
+		{"1e20", "7", "[7 100000000000000000000]"},
+		{"100000000000000000001", "0.001", "[0.001 100000000000000000001]"},
+		{"9007199254740993", "9.5", "[9.5 9007199254740993]"},
+	} {
+		t.Run(tc.saved+"→"+tc.target, func(t *testing.T) {
+			c, _, org := newSandboxClient(t)
+			product, v := org.AddProduct(1)
+			org.SetTracking(product, true)
+			if err := org.RestockExact(product, v[0], tc.saved); err != nil {
+				t.Fatal(err)
+			}
+			org.SetTracking(product, false)
+			got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+				ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+				InitialBalances: map[string]zettle.Quantity{v[0]: qty(tc.target)},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := got.Balances[v[0]]; b.String() != tc.target {
+				t.Errorf("reported balance %s, want exactly %s", b, tc.target)
+			}
+			if b := org.BalanceExact(sandbox.Store, product, v[0]); b.String() != qty(tc.target).String() {
+				t.Errorf("sandbox balance %s, want exactly %s", b, tc.target)
+			}
+			var moved []string
+			for _, m := range org.Movements() {
+				if m.Route != sandbox.ControlRoute {
+					moved = append(moved, m.Quantity.String())
+				}
+			}
+			if fmt.Sprint(moved) != tc.moved {
+				t.Errorf("movements %v, want %s", moved, tc.moved)
+			}
+		})
+	}
+}
+
+// A target the provider may not send is refused before any request.
+func TestStartTrackingRefusesTargetsOutOfBounds(t *testing.T) {
+	for _, target := range []string{"-1", "0.0001", "1000000000000", "1e20"} {
+		c, sb, org := newSandboxClient(t)
+		product, v := org.AddProduct(1)
+		_, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+			ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+			InitialBalances: map[string]zettle.Quantity{v[0]: qty(target)},
+		})
+		if err == nil || !strings.Contains(err.Error(), "initial balance of variant "+v[0]) {
+			t.Errorf("target %s: error %v, want one naming the variant", target, err)
+		}
+		if n := sb.RequestCount(); n != 0 {
+			t.Errorf("target %s: %d requests, want none", target, n)
+		}
+	}
+}
+
+// A balance that differs from its target once the start is done, here by a
+// sale between the correcting movement and its answer, is a
+// BalanceMismatchError naming product, variant, target and balance, returned
+// with the balances found; nothing moves to make up for it.
+func TestStartTrackingReportsABalanceMismatch(t *testing.T) {
+	c, sb, org := newSandboxClient(t)
+	product, v := org.AddProduct(2)
+	org.SetTracking(product, true)
+	if err := org.RestockExact(product, v[0], "3"); err != nil {
+		t.Fatal(err)
+	}
+	org.SetTracking(product, false)
+	sb.InjectFault(sandbox.Fault{Method: "PUT", Route: "/organizations/{org}/inventory", SellAfterCommit: decimal.RequireFromString("0.25")})
+	got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+		ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+		InitialBalances: map[string]zettle.Quantity{v[0]: qty("1"), v[1]: qty("2")},
+	})
+	var mismatch *zettle.BalanceMismatchError
+	if !errors.As(err, &mismatch) {
+		t.Fatalf("error %v, want a BalanceMismatchError", err)
+	}
+	// The sale hit v[0], the one variant the correcting movement changed;
+	// v[1] reached its target in the bulk request.
+	if len(mismatch.Mismatches) != 1 || mismatch.Mismatches[0].VariantUUID != v[0] ||
+		mismatch.Mismatches[0].Target.String() != "1" || mismatch.Mismatches[0].Actual.String() != "0.75" {
+		t.Errorf("mismatches %+v", mismatch.Mismatches)
+	}
+	for _, part := range []string{product, "variant " + v[0] + " has a balance of 0.75, not its target 1"} {
+		if !strings.Contains(err.Error(), part) {
+			t.Errorf("error %q does not say %q", err, part)
+		}
+	}
+	if b := got.Balances[v[0]]; b.String() != "0.75" || got.Balances[v[1]].String() != "2" {
+		t.Errorf("balances returned %v, want those found", got.Balances)
+	}
+	if n := sb.RequestCount("PUT /organizations/{org}/inventory"); n != 1 {
+		t.Errorf("%d stock movements, want only the correction", n)
 	}
 }

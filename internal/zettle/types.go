@@ -1,14 +1,5 @@
 package zettle
 
-import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"math"
-	"regexp"
-	"strconv"
-)
-
 // Location types. STORE is the only one whose balances are kept; SUPPLIER is an
 // infinite source, SOLD and BIN are sinks.
 const (
@@ -23,41 +14,6 @@ var LocationTypes = []string{LocationStore, LocationSupplier, LocationSold, Loca
 
 // StartTracking is the only documented trackingStatusChange value.
 const StartTracking = "START_TRACKING"
-
-// Quantity is a stock quantity. Lookups answer it as a JSON string ("42"),
-// movements as a JSON number (42); both decode. It encodes as a number.
-type Quantity float64
-
-// UnmarshalJSON accepts a number or a string holding a decimal number, and
-// leaves null as it is. NaN, infinities and hexadecimal forms are refused:
-// they are no stock quantity, and could not be sent back.
-func (q *Quantity) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if string(b) == "null" {
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		b = []byte(s)
-	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || !decimalNumber.Match(b) || math.IsInf(f, 0) {
-		return fmt.Errorf("balance %q is not a number", b)
-	}
-	*q = Quantity(f)
-	return nil
-}
-
-// decimalNumber is a JSON number.
-var decimalNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
-
-// MarshalJSON writes the shortest decimal form.
-func (q Quantity) MarshalJSON() ([]byte, error) {
-	return []byte(strconv.FormatFloat(float64(q), 'f', -1, 64)), nil
-}
 
 // Location is one of the organization's system locations.
 type Location struct {

@@ -5,6 +5,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
 )
@@ -34,14 +36,14 @@ func (v violation) String() string {
 // back to SUPPLIER); an untouched variant, or a product not in the soak,
 // moves nothing; and nothing moves but SUPPLIER→STORE and STORE→BIN.
 func checkApplyMovements(moves []sandbox.Movement, products []scenario.Product) []violation {
-	const limit = scenario.InitialBalance
+	limit := decimal.NewFromInt(scenario.InitialBalance)
 	type key struct{ product, variant string }
 	role := map[key]string{}
 	for _, p := range products {
 		role[key{p.UUID, p.First}] = "first"
 		role[key{p.UUID, p.Untouched}] = "untouched"
 	}
-	supplied := map[key]float64{}
+	supplied := map[key]decimal.Decimal{}
 	var order []key
 	var out []violation
 	for _, m := range moves {
@@ -59,14 +61,14 @@ func checkApplyMovements(moves []sandbox.Movement, products []scenario.Product) 
 			if _, seen := supplied[k]; !seen {
 				order = append(order, k)
 			}
-			supplied[k] += m.Quantity
+			supplied[k] = supplied[k].Add(m.Quantity)
 		case m.From == sandbox.Store && m.To == sandbox.Bin:
 		default:
 			out = append(out, violation{product: m.Product, variant: m.Variant, msg: "unexpected movement " + describe(m)})
 		}
 	}
 	for _, k := range order {
-		if q := supplied[k]; q > limit {
+		if q := supplied[k]; q.GreaterThan(limit) {
 			out = append(out, violation{product: k.product, variant: k.variant, movedTwice: true,
 				msg: fmt.Sprintf("moved %s SUPPLIER→STORE in one apply, more than the %s needed: a balance moved twice", formatQty(q), formatQty(limit))})
 		}
@@ -89,14 +91,14 @@ type balanceKey struct{ location, product, variant string }
 
 // replay applies the ledger to empty balances. SUPPLIER, an infinite
 // source, keeps none.
-func replay(moves []sandbox.Movement) map[balanceKey]float64 {
-	balances := map[balanceKey]float64{}
+func replay(moves []sandbox.Movement) map[balanceKey]decimal.Decimal {
+	balances := map[balanceKey]decimal.Decimal{}
 	for _, m := range moves {
-		if m.From != sandbox.Supplier {
-			balances[balanceKey{m.From, m.Product, m.Variant}] -= m.Quantity
+		if from := (balanceKey{m.From, m.Product, m.Variant}); m.From != sandbox.Supplier {
+			balances[from] = balances[from].Sub(m.Quantity)
 		}
-		if m.To != sandbox.Supplier {
-			balances[balanceKey{m.To, m.Product, m.Variant}] += m.Quantity
+		if to := (balanceKey{m.To, m.Product, m.Variant}); m.To != sandbox.Supplier {
+			balances[to] = balances[to].Add(m.Quantity)
 		}
 	}
 	return balances
@@ -108,13 +110,13 @@ var balanceLocations = []string{sandbox.Store, sandbox.Bin, sandbox.Sold}
 // checkConserved compares the replayed ledger with the balances the sandbox
 // holds (balance answers one): stock is neither made nor lost outside the
 // ledger.
-func checkConserved(replayed map[balanceKey]float64, products []scenario.Product, balance func(location, product, variant string) float64) []violation {
+func checkConserved(replayed map[balanceKey]decimal.Decimal, products []scenario.Product, balance func(location, product, variant string) decimal.Decimal) []violation {
 	var out []violation
 	for _, p := range products {
 		for _, v := range []string{p.First, p.Untouched} {
 			for _, loc := range balanceLocations {
 				want := replayed[balanceKey{loc, p.UUID, v}]
-				if got := balance(loc, p.UUID, v); got != want {
+				if got := balance(loc, p.UUID, v); !got.Equal(want) {
 					out = append(out, violation{product: p.UUID, variant: v, msg: fmt.Sprintf("%s balance is %s, but the ledger replayed gives %s", loc, formatQty(got), formatQty(want))})
 				}
 			}
@@ -127,4 +129,4 @@ func describe(m sandbox.Movement) string {
 	return fmt.Sprintf("%s %s→%s of variant %s (%s)", formatQty(m.Quantity), m.From, m.To, m.Variant, m.Route)
 }
 
-func formatQty(q float64) string { return fmt.Sprintf("%g", q) }
+func formatQty(q decimal.Decimal) string { return q.String() }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
 )
@@ -22,7 +24,7 @@ var (
 )
 
 func mv(p, v, from, to string, q float64, route string) sandbox.Movement {
-	return sandbox.Movement{Product: p, Variant: v, From: from, To: to, Quantity: q, Route: route}
+	return sandbox.Movement{Product: p, Variant: v, From: from, To: to, Quantity: decimal.NewFromFloat(q), Route: route}
 }
 
 func TestCheckApplyMovementsAcceptsWhatIsNeeded(t *testing.T) {
@@ -113,7 +115,7 @@ func TestReplayAndConservation(t *testing.T) {
 		t.Errorf("replayed %v, want %v", replayed, want)
 	}
 	for k, q := range want {
-		if replayed[k] != q {
+		if !replayed[k].Equal(decimal.NewFromFloat(q)) {
 			t.Errorf("%v: replayed %v, want %v", k, replayed[k], q)
 		}
 	}
@@ -122,7 +124,7 @@ func TestReplayAndConservation(t *testing.T) {
 	for k, q := range want {
 		held[k] = q
 	}
-	balance := func(loc, p, v string) float64 { return held[balanceKey{loc, p, v}] }
+	balance := func(loc, p, v string) decimal.Decimal { return decimal.NewFromFloat(held[balanceKey{loc, p, v}]) }
 	if vs := checkConserved(replayed, []scenario.Product{pA, pB}, balance); len(vs) != 0 {
 		t.Errorf("violations %v", vs)
 	}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
 	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
@@ -223,15 +225,15 @@ func (s *soak) checkApplied(st *step) {
 		if !s.org.IsTracked(p.UUID) {
 			vs = append(vs, violation{product: p.UUID, msg: "not tracked after apply"})
 		}
-		if got := s.org.Balance(sandbox.Store, p.UUID, p.First); got != scenario.InitialBalance {
+		if got := s.org.BalanceExact(sandbox.Store, p.UUID, p.First); !got.Equal(decimal.NewFromInt(scenario.InitialBalance)) {
 			vs = append(vs, violation{product: p.UUID, variant: p.First, msg: fmt.Sprintf("STORE balance %s after apply, want %d", formatQty(got), scenario.InitialBalance)})
 		}
-		if got := s.org.Balance(sandbox.Store, p.UUID, p.Untouched); got != 0 {
+		if got := s.org.BalanceExact(sandbox.Store, p.UUID, p.Untouched); !got.IsZero() {
 			vs = append(vs, violation{product: p.UUID, variant: p.Untouched, msg: fmt.Sprintf("STORE balance %s after apply, want it untouched (0)", formatQty(got))})
 		}
 	}
 	vs = append(vs, s.checkApplyMovements(st)...)
-	vs = append(vs, checkConserved(replay(s.org.Movements()), s.products, s.org.Balance)...)
+	vs = append(vs, checkConserved(replay(s.org.Movements()), s.products, s.org.BalanceExact)...)
 	s.report(st, vs)
 }
 

@@ -188,6 +188,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		noted, fault = fault.String(), nil
 	case fault != nil && fault.OmitProduct != "":
 		r = r.WithContext(context.WithValue(r.Context(), omitKey{}, fault.OmitProduct))
+		noted, fault = fault.String(), nil
 	case fault != nil && fault.SellAfterCommit.Sign() > 0:
 		r = r.WithContext(context.WithValue(r.Context(), concurrentSaleKey{}, fault.SellAfterCommit))
 		noted, fault = fault.String(), nil

@@ -251,8 +251,12 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 					plancheck.ExpectResourceAction(instance(stopped[1]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(sold), plancheck.ResourceActionNoop),
 					sandboxPlanCheck(func() error {
-						if lookups, err := e.productLookups(); err != nil || fmt.Sprint(lookups) != fmt.Sprint([][]string{stopped}) {
-							return fmt.Errorf("product lookups %v (%v), want one confirming %v", lookups, err, stopped)
+						lookups, err := e.productLookups()
+						if err != nil {
+							return err
+						}
+						if fmt.Sprint(lookups) != fmt.Sprint([][]string{stopped}) {
+							return fmt.Errorf("product lookups %v, want one confirming %v", lookups, stopped)
 						}
 						return e.expectOnly(map[string]int{routeLocations: 1, routeStoreLookup: 1, routeProductLookup: 1})()
 					}),

@@ -52,12 +52,6 @@ func (r *diagnosticsRecorder) all(severity tfprotov6.DiagnosticSeverity) []recor
 	return out
 }
 
-func (r *diagnosticsRecorder) reset() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.diags = nil
-}
-
 // expect asserts that some diagnostic of the severity, returned by rpc, has a
 // summary and detail holding every part.
 func (r *diagnosticsRecorder) expect(rpc string, severity tfprotov6.DiagnosticSeverity, parts ...string) func() error {

@@ -153,11 +153,9 @@ func TestPagingOfBalanceLookups(t *testing.T) {
 
 func TestPagingOfLowStockReads(t *testing.T) {
 	h, store, write, read := newLowStockHarness(t)
-	var products []string
 	for range 5 {
 		p, v := h.org.AddProduct(1)
 		h.expectStatus(http.StatusNoContent, "PUT", write, setting(p, v[0], `,"lowStockAlert": true`))
-		products = append(products, p)
 	}
 	wide, variants := h.org.AddProduct(3)
 	for _, v := range variants {

@@ -79,7 +79,11 @@ func newRetryingHTTP(r Retries, hc *http.Client, log Logger) *retryablehttp.Clie
 		if timeout <= 0 {
 			timeout = DefaultRequestTimeout
 		}
-		transport := http.DefaultTransport.(*http.Transport).Clone()
+		base, ok := http.DefaultTransport.(*http.Transport)
+		if !ok {
+			base = &http.Transport{}
+		}
+		transport := base.Clone()
 		transport.DialContext = dialBriefly((&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext)
 		hc = &http.Client{Timeout: timeout, Transport: transport}
 	}

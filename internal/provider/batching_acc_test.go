@@ -250,16 +250,7 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 					plancheck.ExpectResourceAction(instance(stopped[0]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(stopped[1]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(sold), plancheck.ResourceActionNoop),
-					sandboxPlanCheck(func() error {
-						lookups, err := e.productLookups()
-						if err != nil {
-							return err
-						}
-						if fmt.Sprint(lookups) != fmt.Sprint([][]string{stopped}) {
-							return fmt.Errorf("product lookups %v, want one confirming %v", lookups, stopped)
-						}
-						return e.expectOnly(map[string]int{routeLocations: 1, routeStoreLookup: 1, routeProductLookup: 1})()
-					}),
+					sandboxPlanCheck(e.expectConfirmedInOneLookup(stopped, map[string]int{routeLocations: 1, routeStoreLookup: 1, routeProductLookup: 1})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					// The two come back with their saved level of 5, which

@@ -33,6 +33,22 @@ func (e *testEnv) expectNoMoves(before *int) func() error {
 	}
 }
 
+// expectConfirmedInOneLookup asserts that one product lookup confirmed the
+// given products, sorted, and that the sandbox saw exactly the requests want
+// counts.
+func (e *testEnv) expectConfirmedInOneLookup(products []string, want map[string]int) func() error {
+	return func() error {
+		lookups, err := e.productLookups()
+		if err != nil {
+			return err
+		}
+		if fmt.Sprint(lookups) != fmt.Sprint([][]string{products}) {
+			return fmt.Errorf("product lookups %v, want one confirming %v", lookups, products)
+		}
+		return e.expectOnly(want)()
+	}
+}
+
 // productLookups lists the products each product lookup the sandbox saw
 // asked about.
 func (e *testEnv) productLookups() ([][]string, error) {
@@ -180,18 +196,9 @@ func TestAccPaging_stoppedProductsConfirmedInOneLookup(t *testing.T) {
 	stopped := slices.Sorted(maps.Keys(products))[1:4]
 
 	planChecks := []plancheck.PlanCheck{
-		sandboxPlanCheck(func() error {
-			lookups, err := e.productLookups()
-			if err != nil {
-				return err
-			}
-			if fmt.Sprint(lookups) != fmt.Sprint([][]string{stopped}) {
-				return fmt.Errorf("product lookups %v, want one confirming %v", lookups, stopped)
-			}
-			// 3 tracked products: 2 pages; the confirmation finds none
-			// tracked: 1 page.
-			return e.expectOnly(map[string]int{routeLocations: 2, routeStoreLookup: 2, routeProductLookup: 1})()
-		}),
+		// 3 tracked products: 2 pages; the confirmation finds none
+		// tracked: 1 page.
+		sandboxPlanCheck(e.expectConfirmedInOneLookup(stopped, map[string]int{routeLocations: 2, routeStoreLookup: 2, routeProductLookup: 1})),
 	}
 	for p := range products {
 		action := plancheck.ResourceActionNoop

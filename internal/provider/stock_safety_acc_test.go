@@ -403,17 +403,6 @@ func TestAccStockSafety_unreachableURLFailsSoon(t *testing.T) {
 	})
 }
 
-// productLookupBodies returns the bodies of the per-product lookups.
-func (e *testEnv) productLookupBodies() []string {
-	var out []string
-	for _, r := range e.sb.Requests() {
-		if r.Route == routeProductLookup {
-			out = append(out, r.Body)
-		}
-	}
-	return out
-}
-
 // A product tracked from the POS app, with stock, is never taken over: the
 // create fails, naming the product and how to import it, and moves nothing.
 // One product lookup checks the whole batch of creates; the others are
@@ -460,8 +449,9 @@ func TestAccStockSafety_alreadyTrackedProductIsRefused(t *testing.T) {
 						}
 					}
 					// One lookup checked all three before their start.
-					if bodies := e.productLookupBodies(); len(bodies) != 1 || !containsAll(bodies[0], append(slices.Collect(maps.Keys(fresh)), tracked)) {
-						t.Errorf("product lookups %v, want one naming the three products", bodies)
+					want := slices.Sorted(slices.Values(append(slices.Collect(maps.Keys(fresh)), tracked)))
+					if lookups, err := e.productLookups(); err != nil || len(lookups) != 1 || !slices.Equal(slices.Sorted(slices.Values(lookups[0])), want) {
+						t.Errorf("product lookups %v (%v), want one naming the three products", lookups, err)
 					}
 				},
 				Config:             provider + imported + others,
@@ -491,6 +481,18 @@ func TestAccStockSafety_alreadyTrackedProductIsRefused(t *testing.T) {
 	})
 }
 
+// trackingUnderKey declares the tracking of product, bringing variant to 5,
+// as the one instance of a for_each whose key is key.
+func trackingUnderKey(key, product, variant string) string {
+	return fmt.Sprintf(`
+resource "zettle_inventory_tracking" "p" {
+  for_each         = { %q = %q }
+  product_uuid     = each.value
+  initial_balances = { %q = 5 }
+}
+`, key, product, variant)
+}
+
 // A for_each key renamed without a moved block destroys one instance and
 // creates another of the same product in one apply. The create finds the
 // product tracked, waits for the destroy of the same run, and takes the
@@ -499,15 +501,7 @@ func TestAccStockSafety_alreadyTrackedProductIsRefused(t *testing.T) {
 func TestAccStockSafety_renamedKeyHandsTheProductOver(t *testing.T) {
 	e := newTestEnv(t)
 	product, v := e.org.AddProduct(1)
-	config := func(key string) string {
-		return e.providerBlock() + fmt.Sprintf(`
-resource "zettle_inventory_tracking" "p" {
-  for_each         = { %q = %q }
-  product_uuid     = each.value
-  initial_balances = { %q = 5 }
-}
-`, key, product, v[0])
-	}
+	config := func(key string) string { return e.providerBlock() + trackingUnderKey(key, product, v[0]) }
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
@@ -560,15 +554,7 @@ func TestAccStockSafety_renamedKeyWaitsForASlowDestroy(t *testing.T) {
 	e := newTestEnv(t)
 	product, v := e.org.AddProduct(1)
 	const held = 3 * time.Second
-	config := func(key string) string {
-		return e.providerBlock() + fmt.Sprintf(`
-resource "zettle_inventory_tracking" "p" {
-  for_each         = { %q = %q }
-  product_uuid     = each.value
-  initial_balances = { %q = 5 }
-}
-`, key, product, v[0])
-	}
+	config := func(key string) string { return e.providerBlock() + trackingUnderKey(key, product, v[0]) }
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,

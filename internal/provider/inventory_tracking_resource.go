@@ -186,22 +186,17 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		// Saved, so that Terraform knows of the tracking that may have
 		// started: a resource saved with an error is tainted, and the next
 		// apply replaces it.
-		plan.Balances, diags = balancesValue(nil)
-		resp.Diagnostics.Append(diags...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.AddError(fmt.Sprintf("Tracking of product %s may have started without reaching initial_balances", product),
+		saveTainted(ctx, plan, nil, resp, fmt.Sprintf("Tracking of product %s may have started without reaching initial_balances", product),
 			err.Error()+"\n\nThe resource is saved as tainted. Run apply again: it stops tracking and starts it again, bringing each listed variant "+
 				"exactly to its initial balance. If tracking did not start, the next refresh drops the resource and apply creates it.")
 		return
 	case errors.As(err, &mismatch):
 		// Tracking started and the balances are known, but not the ones
 		// planned: saved as tainted, as above, with the balances found.
-		plan.Balances, diags = balancesValue(tracked.Balances)
-		resp.Diagnostics.Append(diags...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.AddError(fmt.Sprintf("Tracking of product %s started, but its balances differ from initial_balances", product),
+		saveTainted(ctx, plan, tracked.Balances, resp, fmt.Sprintf("Tracking of product %s started, but its balances differ from initial_balances", product),
 			err.Error()+"\n\nThe resource is saved as tainted. Run apply again to stop tracking and start it again, bringing each listed variant "+
 				"to its initial balance; or, if the balances are as they should be (a sale at the same moment), run terraform untaint to keep them.")
+		return
 	case errors.As(err, new(*zettle.AlreadyTrackedError)):
 		resp.Diagnostics.AddAttributeError(path.Root("product_uuid"), fmt.Sprintf("Product %s is tracked already", product), alreadyTrackedDetail(product))
 		return
@@ -321,6 +316,17 @@ func (r *inventoryTrackingResource) ImportState(ctx context.Context, req resourc
 	if ids := importWithLocation(ctx, r.data, req, resp, "product_uuid"); ids != nil {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
 	}
+}
+
+// saveTainted saves a start that failed after tracking may have started,
+// with the balances known, and reports the error: a resource saved with an
+// error is tainted, and the next apply replaces it.
+func saveTainted(ctx context.Context, plan inventoryTrackingModel, balances map[string]zettle.Quantity, resp *resource.CreateResponse, summary, detail string) {
+	var diags diag.Diagnostics
+	plan.Balances, diags = balancesValue(balances)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.AddError(summary, detail)
 }
 
 // alreadyTrackedDetail explains a create refused because the product is

@@ -159,5 +159,8 @@ func (c *Client) refuseTracked(ctx context.Context, product string) (stopped boo
 	if c.run.awaitStop(ctx, product, c.handoverWait) {
 		return true, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("start tracking product %s: gave up waiting for this run to stop it: %w", product, err)
+	}
 	return false, &AlreadyTrackedError{ProductUUID: product}
 }

@@ -80,7 +80,9 @@ func (e *testEnv) attempts(route string) (statuses []int, at []time.Time) {
 func TestAccFaults_rateLimitStorm(t *testing.T) {
 	e := newTestEnv(t)
 	products := e.addProducts(3)
-	config := e.providerBlock() + trackingForEach(products)
+	// One batch for the three, whatever the timing: the storm meets one
+	// bulk request.
+	config := e.providerBlockWith(fullBatches) + trackingForEach(products)
 	e.sb.InjectFault(sandbox.Fault{Method: http.MethodPost, Route: routeBulkPattern, Status: http.StatusTooManyRequests, RetryAfter: "1", Times: 3})
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -153,7 +155,8 @@ func TestAccFaults_connectionCutAfterStockMoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.org.SetTracking(saved, false)
-	config := e.providerBlock() + trackingForEach(products)
+	// One batch for both, whatever the timing: the cut meets both.
+	config := e.providerBlockWith(fullBatches) + trackingForEach(products)
 	e.sb.InjectFault(sandbox.Fault{Method: http.MethodPost, Route: routeBulkPattern, CutAfterCommit: true})
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -247,7 +250,9 @@ func TestAccFaults_tokenExpiredMidApply(t *testing.T) {
 	e := newTestEnv(t)
 	key := e.org.AddAPIKey()
 	products := e.addProducts(2)
-	provider := e.apiKeyProviderBlock(key.Key, "")
+	// One batch for both, whatever the timing: one bulk request meets the
+	// expiry.
+	provider := strings.Replace(e.apiKeyProviderBlock(key.Key, ""), "}\n", fullBatches+"}\n", 1)
 	e.sb.InjectFault(sandbox.Fault{Method: http.MethodPost, Route: routeBulkPattern, ExpireTokens: true})
 
 	resource.ParallelTest(t, resource.TestCase{

@@ -103,8 +103,8 @@ func (d *balancesDataSource) ConfigValidators(context.Context) []datasource.Conf
 	}
 }
 
-func (d *balancesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	d.data, _ = req.ProviderData.(*providerData)
+func (d *balancesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *balancesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -110,10 +110,8 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 	}
 }
 
-func (r *inventoryTrackingResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		r.data = data
-	}
+func (r *inventoryTrackingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan fills in the provider's location when the configuration leaves

@@ -67,8 +67,8 @@ func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *locationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	d.data, _ = req.ProviderData.(*providerData)
+func (d *locationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

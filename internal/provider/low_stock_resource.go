@@ -117,8 +117,8 @@ func (r *lowStockResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *lowStockResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	r.data, _ = req.ProviderData.(*providerData)
+func (r *lowStockResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *lowStockResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

@@ -316,6 +316,22 @@ type providerData struct {
 	unknown []string
 }
 
+// providerDataOf is what a resource or data source keeps from its Configure
+// request: nil before the provider is configured (Terraform configures
+// resources once early, for validation, without provider data), and an error
+// for any other type, which would be a bug in the provider.
+func providerDataOf(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	d, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", data))
+	}
+	return d
+}
+
 // Client returns the API client, or explains why there is none yet.
 func (d *providerData) Client() (*zettle.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics

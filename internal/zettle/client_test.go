@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -104,7 +105,7 @@ func TestLookupDecodesStringBalances(t *testing.T) {
 	if f.sent != `{"locationType":"STORE","productUuids":["P","Q"]}` || f.path != "/organizations/self/inventory/products" {
 		t.Errorf("sent %s %s", f.path, f.sent)
 	}
-	if !got.IsTracked("P") || got.IsTracked("Q") {
+	if !slices.Contains(got.TrackedProducts, "P") || slices.Contains(got.TrackedProducts, "Q") {
 		t.Errorf("tracked %v", got.TrackedProducts)
 	}
 	if b := got.ProductBalances("P"); !b["V"].Equal(qty("7.5")) {

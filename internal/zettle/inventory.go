@@ -38,16 +38,6 @@ func (c *Client) Bulk(ctx context.Context, req BulkRequest) (ChangedBalances, er
 	return out, err
 }
 
-// StartTrackingProduct starts tracking one product and answers its non-zero
-// STORE balances (for a product tracked before, its saved levels).
-func (c *Client) StartTrackingProduct(ctx context.Context, product string) (ChangedBalances, error) {
-	defer c.inventoryChanged()
-	var out ChangedBalances
-	body := map[string]string{"productUuid": product}
-	err := c.call(ctx, request{op: "start tracking", method: http.MethodPost, path: "/organizations/self/inventory", body: body, write: true}, &out)
-	return out, err
-}
-
 // StopTracking stops tracking a product. The saved levels stay with the
 // service. A product that is not tracked (404) counts as done.
 //

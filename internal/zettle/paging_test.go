@@ -107,7 +107,7 @@ func TestListReadsFollowEveryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectComplete(t, "product lookup", lb, products)
-	if lb.IsTracked(untracked) {
+	if slices.Contains(lb.TrackedProducts, untracked) {
 		t.Error("an untracked product reads as tracked")
 	}
 	// Each page of the lookup is the same POST, with the same body.

@@ -65,16 +65,6 @@ type LocationBalances struct {
 	Latest          int64            `json:"latest"`
 }
 
-// IsTracked reports whether product is among the tracked products.
-func (lb LocationBalances) IsTracked(product string) bool {
-	for _, p := range lb.TrackedProducts {
-		if p == product {
-			return true
-		}
-	}
-	return false
-}
-
 // ProductBalances returns product's variant balances, keyed by variant UUID.
 func (lb LocationBalances) ProductBalances(product string) map[string]Quantity {
 	out := map[string]Quantity{}

@@ -55,41 +55,41 @@ func (d *balancesDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		Attributes: map[string]schema.Attribute{
 			"location_uuid": schema.StringAttribute{
 				MarkdownDescription: "UUID of the location whose balances are listed; it must be one of the organization's locations. " +
-					"Optional, and conflicts with `location_type`; when both are left out, the provider's `location_uuid`, or the STORE " +
-					"location the provider looks up. Computed: after a read it holds the UUID of the location looked at.",
+					"Conflicts with `location_type`; when both are left out, the provider's `location_uuid`, or the STORE " +
+					"location the provider looks up. After a read it holds the UUID of the location looked at.",
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.String{uuidValidator()},
 			},
 			"location_type": schema.StringAttribute{
 				MarkdownDescription: "Type of the location whose balances are listed: `" + strings.Join(zettle.LocationTypes, "`, `") + "`. " +
-					"Optional, and conflicts with `location_uuid`; when both are left out, the type of the provider's location. " +
-					"Computed: after a read it holds the type of the location looked at.",
+					"Conflicts with `location_uuid`; when both are left out, the type of the provider's location. " +
+					"after a read it holds the type of the location looked at.",
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.String{stringvalidator.OneOf(zettle.LocationTypes...)},
 			},
 			"product_uuids": schema.SetAttribute{
-				MarkdownDescription: "UUIDs of the products to look up. Optional; left out, every tracked product at the location " +
+				MarkdownDescription: "UUIDs of the products to look up. Left out, every tracked product at the location " +
 					"is listed, with one location-wide lookup. An empty set lists nothing and makes no request.",
 				Optional:    true,
 				ElementType: types.StringType,
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(uuidValidator())},
 			},
 			"tracked_products": schema.ListAttribute{
-				MarkdownDescription: "Computed. UUIDs of the tracked products among those looked up (all, or those in `product_uuids`), " +
+				MarkdownDescription: "UUIDs of the tracked products among those looked up (all, or those in `product_uuids`), " +
 					"sorted. A tracked product with no stock is listed here and has no entry in `balances`.",
 				Computed:    true,
 				ElementType: types.StringType,
 			},
 			"balances": schema.ListNestedAttribute{
-				MarkdownDescription: "Computed. One entry for each variant of a tracked product with a non-zero balance at the location, " +
+				MarkdownDescription: "One entry for each variant of a tracked product with a non-zero balance at the location, " +
 					"sorted by product and variant UUID.",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"product_uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. UUID of the product."},
-					"variant_uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. UUID of the variant."},
-					"balance": schema.NumberAttribute{Computed: true, MarkdownDescription: "Computed. The variant's non-zero balance at the location, " +
+					"product_uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "UUID of the product."},
+					"variant_uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "UUID of the variant."},
+					"balance": schema.NumberAttribute{Computed: true, MarkdownDescription: "The variant's non-zero balance at the location, " +
 						"in the product's units, exactly as Zettle keeps it."},
 				}},
 			},

@@ -53,12 +53,12 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 			"Zettle keeps the stock levels of a product whose tracking stopped, and brings them back when tracking starts again.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "Computed: the product UUID, the same as `product_uuid`.",
+				MarkdownDescription: "The product UUID, the same as `product_uuid`.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"product_uuid": schema.StringAttribute{
-				MarkdownDescription: "Required. UUID of the product in the Zettle product library whose inventory is tracked, all its variants. " +
+				MarkdownDescription: "UUID of the product in the Zettle product library whose inventory is tracked, all its variants. " +
 					"Changing it replaces the resource: tracking of the old product stops and tracking of the new one starts.",
 				Required:      true,
 				Validators:    []validator.String{uuidValidator()},
@@ -66,7 +66,7 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 			},
 			"location_uuid": schema.StringAttribute{
 				MarkdownDescription: "UUID of the organization's STORE location, where tracked balances are kept; any other location is refused. " +
-					"Optional; defaults to the provider's `location_uuid`, or to the STORE location the provider looks up. " +
+					"Defaults to the provider's `location_uuid`, or to the STORE location the provider looks up. " +
 					"A new organization has no locations until tracking first starts: left out, it is then known after apply, " +
 					"the STORE location that the start creates. " +
 					"Changing it, or the provider's location when this is left out, replaces the resource.",
@@ -87,7 +87,7 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 					"or to the BIN location, so the result is exact even for a product that comes back with saved levels; " +
 					"afterwards each listed variant's balance is checked against its target, and a difference " +
 					"(stock sold at the same moment) fails the apply and saves the resource as tainted. " +
-					"Optional; left out or empty, tracking starts and no stock moves. " +
+					"Left out or empty, tracking starts and no stock moves. " +
 					"It applies only when tracking starts: a later change is recorded in state and moves no stock. " +
 					"Variants left out keep whatever level Zettle has for them.",
 				Optional:    true,
@@ -98,7 +98,7 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 				},
 			},
 			"balances": schema.MapAttribute{
-				MarkdownDescription: "Computed. Variant UUID → current balance at the STORE location, in the product's units, " +
+				MarkdownDescription: "Variant UUID → current balance at the STORE location, in the product's units, " +
 					"for every variant with a non-zero balance, exactly as Zettle keeps it (a level saved before may lie beyond the bounds of `initial_balances`). " +
 					"Refreshed on every read; sales in the POS app change it without making the plan want changes.",
 				Computed:      true,

@@ -42,24 +42,24 @@ func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"(the source of restocks), `SOLD` (where sales go) and `BIN` (discarded stock).",
 		Attributes: map[string]schema.Attribute{
 			"locations": schema.ListNestedAttribute{
-				MarkdownDescription: "Computed. Every location of the organization, in the order the API lists them. " +
+				MarkdownDescription: "Every location of the organization, in the order the API lists them. " +
 					"Empty for a new organization: Zettle creates its locations when inventory tracking first starts.",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. The location's UUID, " +
+					"uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's UUID, " +
 						"for a resource's or the provider's `location_uuid`."},
-					"type": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. The location's type: " +
+					"type": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's type: " +
 						"`STORE`, `SUPPLIER`, `SOLD` or `BIN`."},
-					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. The location's name, " +
+					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's name, " +
 						"as the API gives it."},
-					"description": schema.StringAttribute{Computed: true, MarkdownDescription: "Computed. The location's description, " +
+					"description": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's description, " +
 						"as the API gives it."},
-					"default": schema.BoolAttribute{Computed: true, MarkdownDescription: "Computed. `true` for the organization's " +
+					"default": schema.BoolAttribute{Computed: true, MarkdownDescription: "`true` for the organization's " +
 						"default location, the `STORE`; `false` for the others."},
 				}},
 			},
 			"by_type": schema.MapAttribute{
-				MarkdownDescription: "Computed. Location type → UUID, for every location listed, e.g. `by_type[\"SUPPLIER\"]`.",
+				MarkdownDescription: "Location type → UUID, for every location listed, e.g. `by_type[\"SUPPLIER\"]`.",
 				Computed:            true,
 				ElementType:         types.StringType,
 			},

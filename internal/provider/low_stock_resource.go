@@ -71,24 +71,24 @@ func (r *lowStockResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"resets any existing setting and is kept in state as long as the variant stays at the defaults.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "Computed: `<location_uuid>/<product_uuid>/<variant_uuid>`, a form that import also accepts.",
+				MarkdownDescription: "The resource's ID, `<location_uuid>/<product_uuid>/<variant_uuid>`, a form that import also accepts.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"product_uuid": schema.StringAttribute{
-				MarkdownDescription: "Required. UUID of the product the variant belongs to. Changing it replaces the resource.",
+				MarkdownDescription: "UUID of the product the variant belongs to. Changing it replaces the resource.",
 				Required:            true,
 				Validators:          []validator.String{uuidValidator()},
 				PlanModifiers:       replace,
 			},
 			"variant_uuid": schema.StringAttribute{
-				MarkdownDescription: "Required. UUID of the variant whose low-stock level and alert this sets. Changing it replaces the resource.",
+				MarkdownDescription: "UUID of the variant whose low-stock level and alert this sets. Changing it replaces the resource.",
 				Required:            true,
 				Validators:          []validator.String{uuidValidator()},
 				PlanModifiers:       replace,
 			},
 			"location_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the location the setting applies to. Optional; defaults to the provider's `location_uuid`, " +
+				MarkdownDescription: "UUID of the location the setting applies to. Defaults to the provider's `location_uuid`, " +
 					"or to the STORE location the provider looks up. A new organization has no STORE location until tracking first starts: " +
 					"left out, it is then known after apply, and creating the resource fails unless tracking has started, so make it " +
 					"depend on a `zettle_inventory_tracking` resource (`depends_on`). " +
@@ -100,7 +100,7 @@ func (r *lowStockResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"low_stock_level": schema.Float64Attribute{
 				MarkdownDescription: "The variant's custom low-stock level: a stock quantity in the product's units (≥ 0). " +
-					"Optional; left out (the default), the variant has no custom level. Changing it updates the setting in place.",
+					"Left out (the default), the variant has no custom level. Changing it updates the setting in place.",
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0)},
 			},

@@ -67,7 +67,7 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"access_token": schema.StringAttribute{
 				MarkdownDescription: "A Zettle OAuth access token obtained elsewhere, with the `READ:PRODUCT` scope (plan, refresh, data sources) " +
 					"and `WRITE:PRODUCT` (apply, destroy). Sent as a bearer token as it is and never renewed: Zettle's tokens expire 7200 s " +
-					"after they are issued, and requests after that fail with HTTP 401. Optional; defaults to the `" + EnvAccessToken + "` " +
+					"after they are issued, and requests after that fail with HTTP 401. Defaults to the `" + EnvAccessToken + "` " +
 					"environment variable. Exactly one of `access_token` and `api_key` must be set, here or in the environment. " +
 					"Never written to state or logs.",
 				Optional:  true,
@@ -77,7 +77,7 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "A Zettle API key: the JWT a merchant creates in the Zettle back office, and the credential for pipelines. " +
 					"The provider exchanges it for an access token at `oauth_url` when it first needs one, and again shortly before that " +
 					"token expires, so runs of any length keep a valid token. It needs the same scopes as `access_token`. " +
-					"Optional; defaults to the `" + EnvAPIKey + "` environment variable. Exactly one of `api_key` and `access_token` " +
+					"Defaults to the `" + EnvAPIKey + "` environment variable. Exactly one of `api_key` and `access_token` " +
 					"must be set, here or in the environment. Never written to state or logs.",
 				Optional:  true,
 				Sensitive: true,
@@ -85,13 +85,13 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "The client ID of `api_key`, shown with the key in the Zettle back office. Sent in every exchange " +
 					"of the key, and as `X-iZettle-Application-Id` with every API request (with `access_token`, only the latter). " +
-					"Optional; defaults to the `" + EnvClientID + "` environment variable, then to the `client_id` claim of the key's " +
+					"Defaults to the `" + EnvClientID + "` environment variable, then to the `client_id` claim of the key's " +
 					"JWT payload, so it is needed only for a key that does not carry it.",
 				Optional: true,
 			},
 			"oauth_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL (`http://` or `https://`) of the OAuth API, where `api_key` is exchanged for access tokens " +
-					"(`POST /token`); not used with `access_token`. Optional; defaults to the `" + EnvOAuthURL +
+					"(`POST /token`); not used with `access_token`. Defaults to the `" + EnvOAuthURL +
 					"` environment variable, then to `" + zettle.DefaultOAuthURL + "`. Point it, with `inventory_url`, at the sandbox " +
 					"to try an API key without a Zettle account.",
 				Optional:   true,
@@ -100,7 +100,7 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"location_uuid": schema.StringAttribute{
 				MarkdownDescription: "UUID of the organization's `STORE` location, the only location whose balances are kept. " +
 					"Resources that leave their own `location_uuid` out, and the `zettle_inventory_balances` data source when it names " +
-					"no location, use it; changing it replaces those resources. Optional; defaults to the `" + EnvLocationUUID + "` environment variable, " +
+					"no location, use it; changing it replaces those resources. Defaults to the `" + EnvLocationUUID + "` environment variable, " +
 					"and when neither is set the provider looks the `STORE` location up, with one request per run. " +
 					"A new organization has no locations until inventory tracking first starts: leave this unset, and the first " +
 					"`zettle_inventory_tracking` resources learn the `STORE` location from that start.",
@@ -109,7 +109,7 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"inventory_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL (`http://` or `https://`) of the Inventory API, where every inventory request goes. " +
-					"Optional; defaults to the `" + EnvInventoryURL + "` environment variable, then to `" + zettle.DefaultInventoryURL + "`. " +
+					"Defaults to the `" + EnvInventoryURL + "` environment variable, then to `" + zettle.DefaultInventoryURL + "`. " +
 					"Point it at the sandbox to try the provider without a Zettle account.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},

@@ -106,9 +106,9 @@ func (f *Fault) String() string {
 	case f.CutAfterCommit:
 		return string(FaultCutAfterCommit)
 	case f.CutAnswerAfterCommit:
-		return "answer cut after commit"
+		return string(FaultAnswerCutAfterCommit)
 	case f.GarbleAnswerAfterCommit:
-		return "answer garbled after commit"
+		return string(FaultAnswerGarbledAfterCommit)
 	}
 	return fmt.Sprintf("HTTP %d", f.Status)
 }
@@ -182,10 +182,19 @@ const (
 	// FaultCutAfterCommit runs the endpoint, commits its change, then drops
 	// the connection without an answer.
 	FaultCutAfterCommit FaultKind = "connection cut after commit"
+	// FaultAnswerCutAfterCommit runs the endpoint, commits its change, then
+	// sends the status and half of the body, and drops the connection.
+	FaultAnswerCutAfterCommit FaultKind = "answer cut after commit"
+	// FaultAnswerGarbledAfterCommit runs the endpoint, commits its change,
+	// then answers its status with a body that is not JSON.
+	FaultAnswerGarbledAfterCommit FaultKind = "answer garbled after commit"
 )
 
 // allFaultKinds are the kinds RandomFaults draws from when it names none.
-var allFaultKinds = []FaultKind{FaultTooManyRequests, FaultServerError, FaultUnavailable, FaultCutBeforeCommit, FaultCutAfterCommit}
+var allFaultKinds = []FaultKind{
+	FaultTooManyRequests, FaultServerError, FaultUnavailable, FaultCutBeforeCommit, FaultCutAfterCommit,
+	FaultAnswerCutAfterCommit, FaultAnswerGarbledAfterCommit,
+}
 
 // RandomFaults makes the sandbox fail a fraction of requests at random, for
 // soak tests.
@@ -272,6 +281,10 @@ func (rf *randomFaults) draw() *Fault {
 		return &Fault{Status: http.StatusServiceUnavailable}
 	case FaultCutBeforeCommit:
 		return &Fault{CutBeforeCommit: true}
+	case FaultAnswerCutAfterCommit:
+		return &Fault{CutAnswerAfterCommit: true}
+	case FaultAnswerGarbledAfterCommit:
+		return &Fault{GarbleAnswerAfterCommit: true}
 	default:
 		return &Fault{CutAfterCommit: true}
 	}

@@ -255,29 +255,14 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
 		seen[target.String()] = true
-		status, header, respBody, err := c.sendRenewing(ctx, r, target.String(), body)
-		if err != nil {
+		answer, status, header, err := c.sendPage(ctx, r, target.String(), body, out, info)
+		if err != nil || out == nil {
 			return err
 		}
-		if status < 200 || status > 299 {
-			return c.refusal(r, status, respBody, info.attempts)
-		}
-		if out == nil {
-			return nil
-		}
-		into := out
-		if page > 1 {
-			into = reflect.New(reflect.TypeOf(out).Elem()).Interface()
-		}
-		if len(bytes.TrimSpace(respBody)) > 0 {
-			if err := json.Unmarshal(respBody, into); err != nil {
-				return &APIError{Operation: r.op, StatusCode: status, Message: "the answer could not be decoded: " + err.Error(), Err: err, Attempts: info.attempts, Unreadable: true}
-			}
-		}
-		if page > 1 {
-			if err := mergePage(out, into); err != nil {
-				return fmt.Errorf("%s: page %d: %w", r.op, page, err)
-			}
+		if page == 1 {
+			reflect.ValueOf(out).Elem().Set(reflect.ValueOf(answer).Elem())
+		} else if err := mergePage(out, answer); err != nil {
+			return fmt.Errorf("%s: page %d: %w", r.op, page, err)
 		}
 		if r.write {
 			return nil
@@ -294,6 +279,35 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 			return fmt.Errorf("%s: HTTP %d: the answer runs past %d pages; gave up reading it", r.op, status, maxPages)
 		}
 		target = next
+	}
+}
+
+// sendPage sends one request of r to target and decodes its answer into a
+// new value of out's type (none when out is nil). A request that is safe to
+// repeat (a read, a start without stock, a stop, a low-stock setting) whose
+// 2xx answer was cut or could not be decoded is sent again, as the retry
+// policy sends it again after a lost answer. A request that moves stock
+// reports it: it may have been applied, and its caller reconciles.
+func (c *Client) sendPage(ctx context.Context, r request, target string, body []byte, out any, info *callInfo) (answer any, status int, header http.Header, err error) {
+	for try := 0; ; try++ {
+		var respBody []byte
+		status, header, respBody, err = c.sendRenewing(ctx, r, target, body)
+		if err == nil && (status < 200 || status > 299) {
+			return nil, status, nil, c.refusal(r, status, respBody, info.attempts)
+		}
+		if err == nil && out != nil {
+			answer = reflect.New(reflect.TypeOf(out).Elem()).Interface()
+			if len(bytes.TrimSpace(respBody)) > 0 {
+				if decodeErr := json.Unmarshal(respBody, answer); decodeErr != nil {
+					err = &APIError{Operation: r.op, StatusCode: status, Message: "the answer could not be decoded: " + decodeErr.Error(), Err: decodeErr, Attempts: info.attempts, Unreadable: true}
+				}
+			}
+		}
+		var apiErr *APIError
+		if err == nil || r.movesStock || !errors.As(err, &apiErr) || !apiErr.Unreadable || try >= c.http.RetryMax || ctx.Err() != nil {
+			return answer, status, header, err
+		}
+		c.logf(ctx, "The answer could not be read; sending the request again, which is safe to repeat", map[string]any{"operation": r.op, "error": err.Error()})
 	}
 }
 

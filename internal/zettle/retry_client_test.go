@@ -23,6 +23,9 @@ func TestClientRetriesReads(t *testing.T) {
 		"500":            {Status: http.StatusInternalServerError, Times: 3},
 		"429":            {Status: http.StatusTooManyRequests, RetryAfter: "0", Times: 2},
 		"connection cut": {CutAfterCommit: true, Times: 2},
+		// A 2xx that cannot be read is read again: reading changes nothing.
+		"answer cut":     {CutAnswerAfterCommit: true, Times: 2},
+		"answer garbled": {GarbleAnswerAfterCommit: true, Times: 2},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, sb, org := newRetryingSandboxClient(t)

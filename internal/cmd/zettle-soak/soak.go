@@ -33,6 +33,7 @@ const retryAfter = "1"
 var faultKinds = []sandbox.FaultKind{
 	sandbox.FaultTooManyRequests, sandbox.FaultServerError, sandbox.FaultUnavailable,
 	sandbox.FaultCutBeforeCommit, sandbox.FaultCutAfterCommit,
+	sandbox.FaultAnswerCutAfterCommit, sandbox.FaultAnswerGarbledAfterCommit,
 }
 
 // Limits on what the report shows.

@@ -80,13 +80,20 @@ func decodeCursor(raw string) (int, *httpError) {
 // nextPageURL is the absolute URL of the page that starts at offset: the
 // request's own URL, query included, with the cursor replaced.
 func nextPageURL(r *http.Request, offset int) string {
+	q := r.URL.Query()
+	q.Set(cursorParam, encodeCursor(offset))
+	return absoluteURL(r, r.URL.Path+"?"+q.Encode())
+}
+
+// absoluteURL makes a path (with its query, if any) absolute with the
+// request's scheme and host.
+func absoluteURL(r *http.Request, pathAndQuery string) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	q := r.URL.Query()
-	q.Set(cursorParam, encodeCursor(offset))
-	u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
+	path, query, _ := strings.Cut(pathAndQuery, "?")
+	u := url.URL{Scheme: scheme, Host: r.Host, Path: path, RawQuery: query}
 	return u.String()
 }
 

@@ -19,7 +19,8 @@ const cursorParam = "cursor"
 // SetPageSize makes every list answer come in pages of at most n items: for
 // balance lookups, products (each with its variants); for locations,
 // locations; for low-stock reads of a location, products; for the low-stock
-// read of one product, its variants. The next page is named by a
+// read of one product, its variants; for the v3 lists, their items
+// (inventories, stock rows, tracking states). The next page is named by a
 // `Link: <URL>; rel="next"` header, absent on the last page. n below 1 means
 // DefaultPageSize.
 func (s *Server) SetPageSize(n int) {

@@ -34,9 +34,8 @@ func (s *Server) routes() {
 	// The OAuth host's endpoint is served here too: point oauth_url at the
 	// sandbox.
 	s.mux.HandleFunc("POST /token", s.grantToken)
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
-	})
+	s.v3routes()
+	s.mux.HandleFunc("/", noEndpoint)
 }
 
 type location struct {

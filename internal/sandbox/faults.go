@@ -50,9 +50,9 @@ type Fault struct {
 	// usual; a client that gives up first changes nothing. The other fields
 	// are ignored.
 	Delay time.Duration
-	// OmitProduct serves a balance lookup as usual, but leaves this product
-	// (a UUID) out of its answer, as a partial or stale listing would. The
-	// other fields are ignored.
+	// OmitProduct serves a balance lookup (or a v3 stock read) as usual, but
+	// leaves this product (a UUID) out of its answer, as a partial or stale
+	// listing would. The other fields are ignored.
 	OmitProduct string
 	// SellAfterCommit, when positive, serves the request as usual, except
 	// that once a stock movement's changes are committed, this quantity of
@@ -60,8 +60,9 @@ type Fault struct {
 	// with ConcurrentSaleRoute) before the answer is written, as a sale in
 	// the POS app arriving at the same moment would be: the answer's balances
 	// then differ from those the request alone gives. It applies to the
-	// endpoints that move stock (the bulk request and PUT inventory). The
-	// other fields are ignored.
+	// endpoints that move stock (the bulk request, PUT inventory and POST
+	// /v3/movements), selling from the default STORE. The other fields are
+	// ignored.
 	SellAfterCommit decimal.Decimal
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // LowStock is a variant's low-stock setting at a location. The defaults, no
@@ -51,6 +52,9 @@ func (o *Org) LowStockCount() int {
 // setLowStock stores a setting; as the API does, it deletes one equal to the
 // defaults. The caller holds o.s.mu.
 func (o *Org) setLowStock(k variantKey, ls LowStock) {
+	if _, had := o.lowStock[k]; had || ls.Level != nil || ls.Alert {
+		o.updated[k] = time.Now()
+	}
 	if ls.Level == nil && !ls.Alert {
 		delete(o.lowStock, k)
 		return

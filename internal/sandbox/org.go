@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -18,6 +19,10 @@ type Org struct {
 	UUID      string
 	Token     string
 	locations map[string]string // type → UUID
+	// stores are the STORE inventories created through the v3 API beside
+	// the default one, in the order created. The v2 endpoints do not see
+	// them: v2 knows one STORE location.
+	stores []inventory
 	// futureLocations are the UUIDs a new organization's locations get
 	// when tracking first starts (createLocations); nil once they exist.
 	futureLocations map[string]string
@@ -30,12 +35,15 @@ type Org struct {
 	// changedAt is the sequence number of each balance's last change.
 	changedAt map[variantKey]int64
 	seq       int64
+	// updated is when each balance or low-stock setting last changed, as
+	// v3 stock rows tell it.
+	updated map[variantKey]time.Time
 	// lowStock holds the settings that differ from the defaults.
 	lowStock map[variantKey]LowStock
 	// scopes are those of the static token; see OrgSpec.Scopes.
 	scopes []string
 	// movements is the ledger of every stock movement, in order.
-	movements []Movement
+	movements []InventoryMovement
 }
 
 // variantKey names a variant at a location.
@@ -66,6 +74,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 		tracked:   map[string]bool{},
 		balances:  map[variantKey]decimal.Decimal{},
 		changedAt: map[variantKey]int64{},
+		updated:   map[variantKey]time.Time{},
 		lowStock:  map[variantKey]LowStock{},
 		scopes:    orgScopes(spec.Scopes),
 	}
@@ -214,6 +223,13 @@ type Movement struct {
 	Route string
 }
 
+// InventoryMovement is a Movement with the inventories (location UUIDs) it
+// went between, which tell apart the STORE inventories of v3.
+type InventoryMovement struct {
+	Movement
+	FromInventory, ToInventory string
+}
+
 // Movements returns a copy of the ledger of every stock movement applied to
 // the organization, in the order applied: one entry per change in a request,
 // including those of requests whose connection was then cut. Validation
@@ -221,7 +237,37 @@ type Movement struct {
 func (o *Org) Movements() []Movement {
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
+	out := make([]Movement, len(o.movements))
+	for i, m := range o.movements {
+		out[i] = m.Movement
+	}
+	return out
+}
+
+// InventoryMovements returns a copy of the ledger, as Movements does, with
+// the inventory UUIDs of each movement.
+func (o *Org) InventoryMovements() []InventoryMovement {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
 	return slices.Clone(o.movements)
+}
+
+// BalanceAt returns a variant's balance at an inventory (a location UUID,
+// any STORE inventory included), whether or not the product is tracked.
+func (o *Org) BalanceAt(inventory, product, variant string) decimal.Decimal {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	return o.balances[variantKey{strings.ToLower(inventory), strings.ToLower(product), strings.ToLower(variant)}]
+}
+
+// AddInventory creates a STORE inventory beside the default one, as the
+// back office would, and returns its UUID. A new organization gets its
+// system locations first.
+func (o *Org) AddInventory(name, description string) string {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	o.createLocations()
+	return o.addStore(name, description).UUID
 }
 
 // The rest of this file is the model itself; the caller holds o.s.mu.
@@ -244,10 +290,26 @@ func (o *Org) createLocations() {
 // type, of an organization that has none yet.
 const noLocations = "the organization has no locations yet: they are created when inventory tracking first starts"
 
+// locationType is the type of a system location, the only locations v2
+// knows.
 func (o *Org) locationType(uuid string) (string, bool) {
 	for t, u := range o.locations {
 		if u == uuid {
 			return t, true
+		}
+	}
+	return "", false
+}
+
+// inventoryType is the type of any inventory: a system location or a STORE
+// inventory created through v3.
+func (o *Org) inventoryType(uuid string) (string, bool) {
+	if t, ok := o.locationType(uuid); ok {
+		return t, true
+	}
+	for _, inv := range o.stores {
+		if inv.UUID == uuid {
+			return Store, true
 		}
 	}
 	return "", false
@@ -294,17 +356,23 @@ func (o *Org) checkVariant(product, variant string) *httpError {
 // checkMove validates one stock movement. Tracking is checked by the caller,
 // since a bulk request may start it in the same request.
 func (o *Org) checkMove(product, variant, from, to string, change decimal.Decimal) *httpError {
+	return o.checkMoveBetween(o.checkLocation, "fromLocationUuid", "toLocationUuid", product, variant, from, to, change)
+}
+
+// checkMoveBetween validates one stock movement whose locations checkPlace
+// knows, naming them fromField and toField.
+func (o *Org) checkMoveBetween(checkPlace func(field, uuid string) *httpError, fromField, toField, product, variant, from, to string, change decimal.Decimal) *httpError {
 	if herr := o.checkVariant(product, variant); herr != nil {
 		return herr
 	}
-	if herr := o.checkLocation("fromLocationUuid", from); herr != nil {
+	if herr := checkPlace(fromField, from); herr != nil {
 		return herr
 	}
-	if herr := o.checkLocation("toLocationUuid", to); herr != nil {
+	if herr := checkPlace(toField, to); herr != nil {
 		return herr
 	}
 	if from == to {
-		return badRequest("fromLocationUuid and toLocationUuid are both %s", from)
+		return badRequest("%s and %s are both %s", fromField, toField, from)
 	}
 	if change.Sign() <= 0 {
 		return badRequest("change must be positive, got %s", formatBalance(change))
@@ -315,12 +383,16 @@ func (o *Org) checkMove(product, variant, from, to string, change decimal.Decima
 // move moves qty of a variant between locations (by UUID), and records the
 // movement in the ledger with the route that made it.
 func (o *Org) move(route, product, variant, from, to string, qty decimal.Decimal) {
-	fromType, _ := o.locationType(from)
-	toType, _ := o.locationType(to)
-	o.movements = append(o.movements, Movement{Product: product, Variant: variant, From: fromType, To: toType, Quantity: qty, Route: route})
+	fromType, _ := o.inventoryType(from)
+	toType, _ := o.inventoryType(to)
+	o.movements = append(o.movements, InventoryMovement{
+		Movement:      Movement{Product: product, Variant: variant, From: fromType, To: toType, Quantity: qty, Route: route},
+		FromInventory: from, ToInventory: to,
+	})
 	o.seq++
+	now := time.Now()
 	for _, loc := range []string{from, to} {
-		if t, _ := o.locationType(loc); t == Supplier {
+		if t, _ := o.inventoryType(loc); t == Supplier {
 			continue
 		}
 		k := variantKey{loc, product, variant}
@@ -330,6 +402,7 @@ func (o *Org) move(route, product, variant, from, to string, qty decimal.Decimal
 			o.balances[k] = o.balances[k].Add(qty)
 		}
 		o.changedAt[k] = o.seq
+		o.updated[k] = now
 	}
 }
 

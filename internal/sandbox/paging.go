@@ -19,7 +19,8 @@ const cursorParam = "cursor"
 // SetPageSize makes every list answer come in pages of at most n items: for
 // balance lookups, products (each with its variants); for locations,
 // locations; for low-stock reads of a location, products; for the low-stock
-// read of one product, its variants. The next page is named by a
+// read of one product, its variants; for the v3 lists, their items
+// (inventories, stock rows, tracking states). The next page is named by a
 // `Link: <URL>; rel="next"` header, absent on the last page. n below 1 means
 // DefaultPageSize.
 func (s *Server) SetPageSize(n int) {
@@ -80,13 +81,20 @@ func decodeCursor(raw string) (int, *httpError) {
 // nextPageURL is the absolute URL of the page that starts at offset: the
 // request's own URL, query included, with the cursor replaced.
 func nextPageURL(r *http.Request, offset int) string {
+	q := r.URL.Query()
+	q.Set(cursorParam, encodeCursor(offset))
+	return absoluteURL(r, r.URL.Path+"?"+q.Encode())
+}
+
+// absoluteURL makes a path (with its query, if any) absolute with the
+// request's scheme and host.
+func absoluteURL(r *http.Request, pathAndQuery string) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	q := r.URL.Query()
-	q.Set(cursorParam, encodeCursor(offset))
-	u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
+	path, query, _ := strings.Cut(pathAndQuery, "?")
+	u := url.URL{Scheme: scheme, Host: r.Host, Path: path, RawQuery: query}
 	return u.String()
 }
 

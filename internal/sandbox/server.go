@@ -3,11 +3,17 @@
 // runs it on loopback for the demo.
 //
 // It keeps organizations with their access tokens and API keys, their four
-// system locations, a product library, tracking state, and balances and
-// low-stock settings per location, product and variant. Access tokens and API
-// keys carry OAuth scopes, which the endpoints check. Test controls inject
-// latency and faults (given ones, or random ones for soak tests), record every
-// request, and keep a ledger of every stock movement.
+// system locations (and, through v3, more STORE inventories), a product
+// library, tracking state, and balances and low-stock settings per location,
+// product and variant. Access tokens and API keys carry OAuth scopes, which
+// the endpoints check. Test controls inject latency and faults (given ones,
+// or random ones for soak tests), record every request, and keep a ledger of
+// every stock movement.
+//
+// It serves Inventory API v2 (paths under /organizations/{org} and
+// /custom-low-stock) and v3 (paths under /v3), both by default, over one
+// model of each organization; SetAPIVersions turns either off, as the live
+// service may have done with v2.
 package sandbox
 
 import (
@@ -68,10 +74,14 @@ type Server struct {
 	latency       time.Duration
 	faults        []*Fault
 	log           []Request
-	// apiRoutes are the Inventory and low-stock routes, with the scope each
-	// needs; POST /token and the catch-all are not among them.
+	// apiRoutes are the v2 Inventory and low-stock routes, with the scope
+	// each needs; POST /token and the catch-all are not among them.
 	apiRoutes map[string]string
-	random    randomFaults
+	// v3Routes are the Inventory API v3 routes, with the scope each needs.
+	v3Routes map[string]string
+	// v2Off and v3Off turn an API version off: its paths are not found.
+	v2Off, v3Off bool
+	random       randomFaults
 	// faultCounts counts the requests an injected fault shaped, by the
 	// fault's description (Request.Fault).
 	faultCounts map[string]int
@@ -106,11 +116,33 @@ type Request struct {
 func New() *Server {
 	s := &Server{
 		tokens: map[string]accessToken{}, apiKeys: map[string]apiKey{}, tokenLifetime: defaultTokenLifetime,
-		apiRoutes: map[string]string{}, faultCounts: map[string]int{}, pageSize: DefaultPageSize,
+		apiRoutes: map[string]string{}, v3Routes: map[string]string{}, faultCounts: map[string]int{}, pageSize: DefaultPageSize,
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s
+}
+
+// SetAPIVersions chooses the Inventory API versions served: v2 (paths under
+// /organizations/ and /custom-low-stock/), v3 (paths under /v3/), or both,
+// as New does. A version turned off answers 404 on all its paths, as an
+// unknown path is answered; the model behind them is kept.
+func (s *Server) SetAPIVersions(v2, v3 bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.v2Off, s.v3Off = !v2, !v3
+}
+
+// versionOff reports whether path belongs to an API version turned off. The
+// caller holds s.mu.
+func (s *Server) versionOff(path string) bool {
+	switch {
+	case path == "/v3" || strings.HasPrefix(path, "/v3/"):
+		return s.v3Off
+	case strings.HasPrefix(path, "/organizations/") || strings.HasPrefix(path, "/custom-low-stock/"):
+		return s.v2Off
+	}
+	return false
 }
 
 // SetLatency delays every answer by d.
@@ -166,13 +198,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(lowerUUIDs(body)))
 	sentPath := r.URL.Path
 	r.URL.Path, r.URL.RawPath = string(lowerUUIDs([]byte(r.URL.Path))), ""
+	var serve http.Handler = s.mux
 	_, route := s.mux.Handler(r)
 
 	s.mu.Lock()
+	if s.versionOff(r.URL.Path) {
+		// Served as an unknown path is, by the catch-all.
+		serve, route = http.HandlerFunc(noEndpoint), "/"
+	}
 	latency := s.latency
 	fault := s.takeFault(r.Method, route)
 	random := false
-	if _, api := s.apiRoutes[route]; fault == nil && api {
+	if fault == nil && s.isAPIRoute(route) {
 		fault = s.random.draw()
 		random = fault != nil
 	}
@@ -230,7 +267,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	rec := httptest.NewRecorder()
-	s.mux.ServeHTTP(rec, r)
+	serve.ServeHTTP(rec, r)
 	entry.Status = rec.Code
 	s.record(entry)
 	answer := rec.Body.Bytes()
@@ -259,6 +296,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(answer)
+}
+
+// isAPIRoute reports whether route is an endpoint of either API version.
+// The caller holds s.mu.
+func (s *Server) isAPIRoute(route string) bool {
+	_, v2 := s.apiRoutes[route]
+	_, v3 := s.v3Routes[route]
+	return v2 || v3
+}
+
+// noEndpoint answers a path the sandbox does not serve.
+func noEndpoint(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
 }
 
 // committing reports whether f runs the endpoint, committing its change,
@@ -342,6 +392,13 @@ func etagMatches(ifNoneMatch, tag string) bool {
 	return false
 }
 
+// located marks an answer that names a created resource in a Location
+// header: path, made absolute with the request's host.
+type located struct {
+	v    any
+	path string
+}
+
 // httpError carries a status and message from the model to the handler.
 type httpError struct {
 	status    int
@@ -366,7 +423,11 @@ type handler func(o *Org, r *http.Request) (status int, answer any, err *httpErr
 // authenticates the caller (401), checks the token's scope and the
 // organization in the path (403), and turns errors into JSON answers.
 func (s *Server) handle(pattern, scope string, h handler) {
-	s.apiRoutes[pattern] = scope
+	if _, path, _ := strings.Cut(pattern, " "); strings.HasPrefix(path, "/v3/") {
+		s.v3Routes[pattern] = scope
+	} else {
+		s.apiRoutes[pattern] = scope
+	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		o, herr := s.authenticate(r, scope)
 		if herr == nil {
@@ -381,6 +442,10 @@ func (s *Server) handle(pattern, scope string, h handler) {
 						writeLink(w, page.next)
 					}
 					answer = page.v
+				}
+				if loc, ok := answer.(located); ok {
+					w.Header().Set("Location", absoluteURL(r, loc.path))
+					answer = loc.v
 				}
 				switch answer := answer.(type) {
 				case nil:

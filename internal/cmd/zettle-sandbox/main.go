@@ -27,17 +27,35 @@ func main() {
 	tokenLifetime := flag.Duration("token-lifetime", 2*time.Hour, "lifetime of the access tokens that POST /token issues")
 	pageSize := flag.Int("page-size", sandbox.DefaultPageSize, "most `items` in one page of a list answer; later pages follow a Link header")
 	newOrganization := flag.Bool("new-organization", false, "serve the demo organization as a new merchant's: no locations until tracking first starts")
+	api := flag.String("api", "both", "Inventory API `versions` to serve: v2, v3 or both; the other answers 404 on all its paths")
 	flag.Parse()
 
 	if *pageSize < 1 {
 		log.Fatalf("-page-size %d: must be at least 1", *pageSize)
 	}
-	if err := run(*listen, *urlFile, *latency, *tokenLifetime, *pageSize, *newOrganization); err != nil {
+	v2, v3, ok := apiVersions(*api)
+	if !ok {
+		log.Fatalf("-api %q: use v2, v3 or both", *api)
+	}
+	if err := run(*listen, *urlFile, *latency, *tokenLifetime, *pageSize, *newOrganization, v2, v3); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize int, newOrganization bool) error {
+// apiVersions reads the -api flag: which Inventory API versions to serve.
+func apiVersions(api string) (v2, v3, ok bool) {
+	switch api {
+	case "v2":
+		return true, false, true
+	case "v3":
+		return false, true, true
+	case "both":
+		return true, true, true
+	}
+	return false, false, false
+}
+
+func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize int, newOrganization, v2, v3 bool) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return err
@@ -53,6 +71,7 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize 
 	sb.SetLatency(latency)
 	sb.SetTokenLifetime(tokenLifetime)
 	sb.SetPageSize(pageSize)
+	sb.SetAPIVersions(v2, v3)
 	var org *sandbox.Org
 	var locationLine string
 	if newOrganization {
@@ -70,7 +89,8 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize 
 			return err
 		}
 	}
-	fmt.Printf(`Zettle Inventory API sandbox
+	served := map[[2]bool]string{{true, true}: "v2 and v3", {true, false}: "v2 only", {false, true}: "v3 only"}[[2]bool{v2, v3}]
+	fmt.Printf(`Zettle Inventory API sandbox, serving %s
   export ZETTLE_INVENTORY_URL=%s
   export ZETTLE_ACCESS_TOKEN=%s
 %s
@@ -82,7 +102,7 @@ Demo products (product: variants):
   tea tin      %s: %s
   mug          %s: %s, %s
 Stop with Ctrl-C.
-`, url, org.Token, locationLine, sandbox.DemoAPIKey, url,
+`, served, url, org.Token, locationLine, sandbox.DemoAPIKey, url,
 		sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeSmall, sandbox.DemoCoffeeLarge,
 		sandbox.DemoTeaTin, sandbox.DemoTeaTinOnly,
 		sandbox.DemoMug, sandbox.DemoMugWhite, sandbox.DemoMugBlack)

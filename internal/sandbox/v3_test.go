@@ -12,24 +12,12 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-type v3Row struct {
-	OrganizationUUID string      `json:"organizationUuid"`
-	InventoryUUID    string      `json:"inventoryUuid"`
-	ProductUUID      string      `json:"productUuid"`
-	VariantUUID      string      `json:"variantUuid"`
-	Balance          json.Number `json:"balance"`
-	LowStockLevel    *float64    `json:"lowStockLevel"`
-	LowStockAlert    bool        `json:"lowStockAlert"`
-	Updated          string      `json:"updated"`
-	Checksum         string      `json:"checksum"`
-}
-
 // rows reads every page of a v3 stock read.
-func (h *harness) rows(path string) []v3Row {
+func (h *harness) rows(path string) []stockRow {
 	h.t.Helper()
-	var out []v3Row
+	var out []stockRow
 	for _, page := range h.pages("GET", path, "") {
-		var rows []v3Row
+		var rows []stockRow
 		if err := json.Unmarshal([]byte(page), &rows); err != nil || rows == nil {
 			h.t.Fatalf("GET %s: %s is not a list of rows (%v)", path, page, err)
 		}

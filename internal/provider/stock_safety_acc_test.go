@@ -493,6 +493,19 @@ resource "zettle_inventory_tracking" "p" {
 `, key, product, variant)
 }
 
+// expectHandedOver asserts that a product handed over between two resources
+// of one run, after selling 2 of the 5 it started with, is tracked at 5
+// again: 5 moved in at the first create, then only the 2 sold since.
+func (e *testEnv) expectHandedOver(product, variant string) error {
+	if !e.org.IsTracked(product) || e.org.Balance(sandbox.Store, product, variant) != 5 {
+		return fmt.Errorf("tracked %v at %v, want tracked at 5", e.org.IsTracked(product), e.org.Balance(sandbox.Store, product, variant))
+	}
+	if moves := e.apiMovements(); len(moves) != 2 || moves[1].From != sandbox.Supplier || !moves[1].Quantity.Equal(decimal.NewFromInt(2)) {
+		return fmt.Errorf("API movements %+v, want 5 in, then 2 in", moves)
+	}
+	return nil
+}
+
 // A for_each key renamed without a moved block destroys one instance and
 // creates another of the same product in one apply. The create finds the
 // product tracked, waits for the destroy of the same run, and takes the
@@ -524,14 +537,8 @@ func TestAccStockSafety_renamedKeyHandsTheProductOver(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxStateCheck(func() error {
-						if !e.org.IsTracked(product) || e.org.Balance(sandbox.Store, product, v[0]) != 5 {
-							return fmt.Errorf("tracked %v at %v, want tracked at 5", e.org.IsTracked(product), e.org.Balance(sandbox.Store, product, v[0]))
-						}
-						// 5 in at the first create; then, after the handover,
-						// only the 2 sold since, with a tracking-only start.
-						moves := e.apiMovements()
-						if len(moves) != 2 || moves[1].From != sandbox.Supplier || !moves[1].Quantity.Equal(decimal.NewFromInt(2)) {
-							return fmt.Errorf("API movements %+v, want 5 in, then 2 in", moves)
+						if err := e.expectHandedOver(product, v[0]); err != nil {
+							return err
 						}
 						if n := len(e.bulkBodiesMovingStock()); n != 0 {
 							return fmt.Errorf("%d bulk requests of the handover moved stock, want a tracking-only start", n)
@@ -574,11 +581,8 @@ func TestAccStockSafety_renamedKeyWaitsForASlowDestroy(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxStateCheck(func() error {
-						if !e.org.IsTracked(product) || e.org.Balance(sandbox.Store, product, v[0]) != 5 {
-							return fmt.Errorf("tracked %v at %v, want tracked at 5", e.org.IsTracked(product), e.org.Balance(sandbox.Store, product, v[0]))
-						}
-						if moves := e.apiMovements(); len(moves) != 2 || !moves[1].Quantity.Equal(decimal.NewFromInt(2)) {
-							return fmt.Errorf("API movements %+v, want 5 in, then 2 in", moves)
+						if err := e.expectHandedOver(product, v[0]); err != nil {
+							return err
 						}
 						var stop, start time.Time
 						for _, r := range e.sb.Requests() {

@@ -87,6 +87,13 @@ func (s *Shared[K, V]) Invalidate(key K) {
 	delete(s.entries, key)
 }
 
+// InvalidateAll forgets the values of every key.
+func (s *Shared[K, V]) InvalidateAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.entries)
+}
+
 func (s *Shared[K, V]) drop(key K, e *entry[V]) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

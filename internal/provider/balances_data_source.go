@@ -125,14 +125,14 @@ func (d *balancesDataSource) Read(ctx context.Context, req datasource.ReadReques
 	var err error
 	switch {
 	case cfg.ProductUUIDs.IsNull():
-		lookup, err = client.BalancesAtLocation(ctx, location.UUID)
+		lookup, err = client.Balances(ctx, location, nil)
 	case len(cfg.ProductUUIDs.Elements()) == 0:
 		// An empty filter selects nothing; the API is not asked.
 	default:
 		var products []string
 		resp.Diagnostics.Append(cfg.ProductUUIDs.ElementsAs(ctx, &products, false)...)
 		slices.Sort(products)
-		lookup, err = client.ProductBalances(ctx, location.Type, products)
+		lookup, err = client.Balances(ctx, location, products)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not look up the balances at the %s location %s", location.Type, location.UUID), err.Error())

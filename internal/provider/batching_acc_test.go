@@ -104,6 +104,16 @@ func (e *testEnv) expectOnly(want map[string]int) func() error {
 	}
 }
 
+// addProbes counts in want the runs' probes of the API version: a sandbox
+// without v3 answers each provider run's GET /v3/inventories with 404, and
+// the run goes on with v2.
+func (e *testEnv) addProbes(want map[string]int, runs int) map[string]int {
+	if !e.versions.v3 {
+		want[routeProbe] += runs
+	}
+	return want
+}
+
 // bulkBatches lists the products of each bulk request the sandbox saw.
 func (e *testEnv) bulkBatches() ([][]string, error) {
 	var out [][]string
@@ -168,6 +178,7 @@ func (e *testEnv) expectReleased(providerBlock string, products map[string]strin
 	// The destroy's plan and apply each check the credentials once.
 	want = maps.Clone(want)
 	want[routeLocations] += 2
+	e.addProbes(want, 2)
 	return resource.TestStep{
 		PreConfig: e.sb.ResetRequests,
 		Config:    providerBlock,
@@ -211,7 +222,7 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 						if checks, bulks := e.sb.RequestCount(routeProductLookup), e.sb.RequestCount(routeBulk); checks != bulks {
 							return fmt.Errorf("%d product lookups for %d bulk requests, want one for each", checks, bulks)
 						}
-						if other := len(e.sb.Requests()) - e.sb.RequestCount(routeBulk, routeProductLookup, routeLocations); other != 0 {
+						if other := len(e.sb.Requests()) - e.sb.RequestCount(routeBulk, routeProductLookup, routeProbe, routeLocations); other != 0 {
 							return fmt.Errorf("%d requests besides the bulk requests, their checks and the location lookups", other)
 						}
 						return e.expectRequests(map[string]int{routeLocations: 2})(nil)
@@ -228,7 +239,7 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 1, routeStoreLookup: 1})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeProbe: 1, routeLocations: 1, routeStoreLookup: 1})),
 				}},
 			},
 			{
@@ -250,7 +261,7 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 					plancheck.ExpectResourceAction(instance(stopped[0]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(stopped[1]), plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(instance(sold), plancheck.ResourceActionNoop),
-					sandboxPlanCheck(e.expectConfirmedInOneLookup(stopped, map[string]int{routeLocations: 1, routeStoreLookup: 1, routeProductLookup: 1})),
+					sandboxPlanCheck(e.expectConfirmedInOneLookup(stopped, map[string]int{routeProbe: 1, routeLocations: 1, routeStoreLookup: 1, routeProductLookup: 1})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					// The two come back with their saved level of 5, which
@@ -263,7 +274,7 @@ func TestAccBatching_fiftyProducts(t *testing.T) {
 						}
 						// The plan confirmed the two stopped; the apply checked them
 						// before starting them again.
-						return e.expectOnly(map[string]int{routeStoreLookup: 1, routeProductLookup: 2, routeLocations: 2, routeBulk: 1, routeMove: 1})()
+						return e.expectOnly(map[string]int{routeStoreLookup: 1, routeProductLookup: 2, routeProbe: 2, routeLocations: 2, routeBulk: 1, routeMove: 1})()
 					}),
 					statecheck.ExpectKnownValue(instance(sold), tfjsonpath.New("balances"),
 						knownvalue.MapExact(map[string]knownvalue.Check{products[sold]: knownvalue.Float64Exact(3)})),
@@ -291,7 +302,7 @@ func TestAccBatching_disabled(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxStateCheck(e.expectStartedOnce(products, n)),
 					// Each start checks its product alone first.
-					sandboxStateCheck(e.expectOnly(map[string]int{routeLocations: 2, routeProductLookup: n, routeBulk: n})),
+					sandboxStateCheck(e.expectOnly(map[string]int{routeProbe: 2, routeLocations: 2, routeProductLookup: n, routeBulk: n})),
 				},
 			},
 			{
@@ -300,7 +311,7 @@ func TestAccBatching_disabled(t *testing.T) {
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 1, routeProductLookup: n})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeProbe: 1, routeLocations: 1, routeProductLookup: n})),
 				}},
 			},
 			e.expectReleased(provider, products, map[string]int{routeProductLookup: n, routeStopTracking: n}),
@@ -404,7 +415,7 @@ resource "zettle_inventory_low_stock" "v%d" {
 						if n := e.org.LowStockCount(); n != len(variants) {
 							return fmt.Errorf("%d low-stock settings, want %d", n, len(variants))
 						}
-						return e.expectOnly(map[string]int{routeLocations: 2, routeSetLowStocks: 2})()
+						return e.expectOnly(map[string]int{routeProbe: 2, routeLocations: 2, routeSetLowStocks: 2})()
 					}),
 				},
 			},
@@ -413,7 +424,7 @@ resource "zettle_inventory_low_stock" "v%d" {
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 1, routeLowStockAtLocation: 1})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeProbe: 1, routeLocations: 1, routeLowStockAtLocation: 1})),
 				}},
 			},
 		},

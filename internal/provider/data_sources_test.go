@@ -47,7 +47,7 @@ func TestAccInventoryLocations(t *testing.T) {
 			},
 			Check: checkSandbox(func() error {
 				for _, r := range e.sb.Requests() {
-					if r.Route != routeLocations {
+					if r.Route != routeLocations && r.Route != routeProbe {
 						return fmt.Errorf("reading locations sent %s", r.Route)
 					}
 				}

@@ -236,7 +236,7 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 			return
 		}
 	}
-	inv, err := client.ProductInventory(ctx, product)
+	inv, err := client.ProductInventory(ctx, state.LocationUUID.ValueString(), product)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the inventory of product %s", product), err.Error())
 		return

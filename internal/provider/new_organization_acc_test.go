@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http/httptest"
 	"slices"
 	"testing"
 
@@ -27,10 +26,7 @@ import (
 // until tracking first starts.
 func newOrganizationTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	return &testEnv{sb: sb, url: srv.URL, org: sb.AddOrganization(sandbox.OrgSpec{NewOrganization: true})}
+	return newTestEnvServing(t, servesV2, sandbox.OrgSpec{NewOrganization: true})
 }
 
 // defaultProviderBlock configures the provider with credentials and the
@@ -90,7 +86,7 @@ func (e *testEnv) expectFirstStartOrder(products map[string]string, exact *[2]in
 			return fmt.Errorf("requests %v: want location listings, then a bulk request", routes)
 		}
 		for _, r := range routes[:firstBulk] {
-			if r != routeLocations {
+			if r != routeLocations && r != routeProbe {
 				return fmt.Errorf("requests %v: %s before tracking started", routes, r)
 			}
 		}
@@ -102,7 +98,7 @@ func (e *testEnv) expectFirstStartOrder(products map[string]string, exact *[2]in
 		// A start once the locations exist first checks, with a product
 		// lookup, that its product is not tracked already.
 		for _, r := range routes {
-			if !slices.Contains([]string{routeLocations, routeBulk, routeMove, routeProductLookup}, r) {
+			if !slices.Contains([]string{routeProbe, routeLocations, routeBulk, routeMove, routeProductLookup}, r) {
 				return fmt.Errorf("requests %v: unexpected %s", routes, r)
 			}
 		}

@@ -104,7 +104,7 @@ data "zettle_inventory_locations" "all" {}
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeLocations: 2, routeStoreLookup: 4})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeProbe: 1, routeLocations: 2, routeStoreLookup: 4})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{sandboxStateCheck(e.expectNoMoves(&movesAfterApply))},
 			},
@@ -114,7 +114,7 @@ data "zettle_inventory_locations" "all" {}
 				PreConfig: e.sb.ResetRequests,
 				Config:    config + dataSources,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					sandboxPlanCheck(e.expectOnly(map[string]int{routeStoreLookup: 4, routeLocationLookup: 4, routeLocations: 2})),
+					sandboxPlanCheck(e.expectOnly(map[string]int{routeStoreLookup: 4, routeLocationLookup: 4, routeProbe: 1, routeLocations: 2})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.zettle_inventory_balances.all", tfjsonpath.New("tracked_products"),
@@ -170,7 +170,7 @@ func TestAccPaging_productLeftOutOfAListingStays(t *testing.T) {
 						if fmt.Sprint(lookups) != fmt.Sprint([][]string{{left}}) {
 							return fmt.Errorf("product lookups %v, want one confirming %s", lookups, left)
 						}
-						return e.expectOnly(map[string]int{routeLocations: 2, routeStoreLookup: 3, routeProductLookup: 1})()
+						return e.expectOnly(map[string]int{routeProbe: 1, routeLocations: 2, routeStoreLookup: 3, routeProductLookup: 1})()
 					}),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -198,7 +198,7 @@ func TestAccPaging_stoppedProductsConfirmedInOneLookup(t *testing.T) {
 	planChecks := []plancheck.PlanCheck{
 		// 3 tracked products: 2 pages; the confirmation finds none
 		// tracked: 1 page.
-		sandboxPlanCheck(e.expectConfirmedInOneLookup(stopped, map[string]int{routeLocations: 2, routeStoreLookup: 2, routeProductLookup: 1})),
+		sandboxPlanCheck(e.expectConfirmedInOneLookup(stopped, map[string]int{routeProbe: 1, routeLocations: 2, routeStoreLookup: 2, routeProductLookup: 1})),
 	}
 	for p := range products {
 		action := plancheck.ResourceActionNoop

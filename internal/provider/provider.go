@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -31,6 +35,7 @@ const (
 	EnvOAuthURL     = "ZETTLE_OAUTH_URL"
 	EnvLocationUUID = "ZETTLE_LOCATION_UUID"
 	EnvInventoryURL = "ZETTLE_INVENTORY_URL"
+	EnvAPIVersion   = "ZETTLE_API_VERSION"
 )
 
 // New returns the provider factory for a build version.
@@ -49,6 +54,7 @@ type providerModel struct {
 	OAuthURL       types.String `tfsdk:"oauth_url"`
 	LocationUUID   types.String `tfsdk:"location_uuid"`
 	InventoryURL   types.String `tfsdk:"inventory_url"`
+	APIVersion     types.String `tfsdk:"api_version"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	Batching       types.Object `tfsdk:"batching"`
@@ -114,6 +120,14 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
+			"api_version": schema.StringAttribute{
+				MarkdownDescription: "The version of the Inventory API to speak: `\"auto\"`, `\"v2\"` or `\"v3\"`. Defaults to the `" + EnvAPIVersion +
+					"` environment variable, then to `\"auto\"`, which asks the service once per run (`GET /v3/inventories`: an answer " +
+					"means v3, and serves as the list of inventories too; a 404 means v2) and speaks what it answers. Zettle says v3 replaced " +
+					"v2 in 2023. Only v3 has several `STORE` inventories (`zettle_inventory`). See [Inventory API versions](#inventory-api-versions).",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(zettle.APIVersions...)},
+			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request that failed for a passing reason (HTTP 429, a 5xx, a dropped "+
 					"connection or an attempt past `request_timeout`) is tried again, API key exchanges included: a count from `0` (never) "+
@@ -161,6 +175,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"oauth_url", cfg.OAuthURL, EnvOAuthURL},
 		{"location_uuid", cfg.LocationUUID, EnvLocationUUID},
 		{"inventory_url", cfg.InventoryURL, EnvInventoryURL},
+		{"api_version", cfg.APIVersion, EnvAPIVersion},
 	} {
 		value, known := fromConfigOrEnv(attr.value, attr.env)
 		if !known {
@@ -205,6 +220,11 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 				fmt.Sprintf("The URL (from the provider block or %s) is not usable: %s", u.env, err))
 		}
 	}
+	apiVersion := *settings["api_version"]
+	if apiVersion != "" && !slices.Contains(zettle.APIVersions, apiVersion) {
+		resp.Diagnostics.AddAttributeError(pathOf("api_version"), "Invalid api_version",
+			fmt.Sprintf("%q (from the provider block or %s) is not an Inventory API version: use one of %s.", apiVersion, EnvAPIVersion, strings.Join(quoted(zettle.APIVersions), ", ")))
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -234,6 +254,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	ctx = logger.masked(ctx)
 	client, err := zettle.New(zettle.Config{
 		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
+		APIVersion: apiVersion,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Zettle client", err.Error())
@@ -243,7 +264,13 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	// once, instead of once for every resource.
 	checkCtx, cancel := context.WithTimeout(ctx, accessCheckTimeout)
 	defer cancel()
-	if err := client.VerifyAccess(checkCtx); err != nil {
+	err = client.VerifyAccess(checkCtx)
+	var notServed *zettle.VersionNotServedError
+	if errors.As(err, &notServed) {
+		resp.Diagnostics.AddAttributeError(pathOf("api_version"), "The Inventory API version is not served", versionNotServedDetail(notServed, baseURL))
+		return
+	}
+	if err != nil {
 		credential := "access_token"
 		if apiKey != "" {
 			credential = "api_key"
@@ -256,12 +283,36 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			fmt.Sprintf("The provider checks the credentials (%s) with one request before working on any resource: %s", credential, err))
 		return
 	}
+	chosen, _ := client.APIVersion(ctx)
 	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{
-		"inventory_url": baseURL, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
+		"inventory_url": baseURL, "api_version": chosen, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
 		"batching": batching.Enabled, "batch_max_wait": batching.MaxWait.String(), "batch_max_size": batching.MaxSize,
 		"max_retries": retries.MaxRetries, "request_timeout": retries.RequestTimeout.String(),
 	})
 	data.client = client
+}
+
+// versionNotServedDetail says what to set when the service does not answer
+// the configured Inventory API version.
+func versionNotServedDetail(err *zettle.VersionNotServedError, baseURL string) string {
+	switch err.Version {
+	case zettle.APIVersionV2:
+		return fmt.Sprintf("api_version is \"v2\", but %s does not answer Inventory API v2: %s. Zettle says v3 replaced v2 in 2023. "+
+			"Set api_version = \"v3\", or \"auto\" (the default) to use what the service answers.", baseURL, err)
+	case zettle.APIVersionV3:
+		return fmt.Sprintf("api_version is \"v3\", but %s does not answer Inventory API v3: %s. "+
+			"Set api_version = \"v2\", or \"auto\" (the default) to use what the service answers.", baseURL, err)
+	default:
+		return fmt.Sprintf("%s answers neither Inventory API v3 (GET /v3/inventories) nor v2: %s. Check inventory_url (or %s).", baseURL, err, EnvInventoryURL)
+	}
+}
+
+func quoted(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = strconv.Quote(v)
+	}
+	return out
 }
 
 // accessCheckTimeout bounds the check of the credentials in Configure,

@@ -29,14 +29,37 @@ type testEnv struct {
 	org *sandbox.Org
 	// diags records the diagnostics of the providers from e.providers().
 	diags *diagnosticsRecorder
+	// versions are the Inventory API versions the sandbox serves.
+	versions apiVersions
 }
 
+// newTestEnv serves Inventory API v2 only, the service most tests were
+// written against; the provider finds that out as it would against the
+// live service (apiversions_acc_test.go runs the others).
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
+	return newTestEnvServing(t, servesV2, sandbox.OrgSpec{})
+}
+
+// apiVersions says which Inventory API versions a test's sandbox serves.
+type apiVersions struct {
+	name   string
+	v2, v3 bool
+}
+
+var (
+	servesV2   = apiVersions{"v2 only", true, false}
+	servesV3   = apiVersions{"v3 only", false, true}
+	servesBoth = apiVersions{"v2 and v3", true, true}
+)
+
+func newTestEnvServing(t *testing.T, versions apiVersions, spec sandbox.OrgSpec) *testEnv {
+	t.Helper()
 	sb := sandbox.New()
+	sb.SetAPIVersions(versions.v2, versions.v3)
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
-	return &testEnv{sb: sb, url: srv.URL, org: sb.AddOrganization(sandbox.OrgSpec{}), diags: &diagnosticsRecorder{}}
+	return &testEnv{sb: sb, url: srv.URL, org: sb.AddOrganization(spec), diags: &diagnosticsRecorder{}, versions: versions}
 }
 
 func (e *testEnv) store() string { return e.org.Location(sandbox.Store) }
@@ -104,6 +127,9 @@ func (e *testEnv) expectBalance(locationType, product, variant string, want floa
 
 // Routes of the sandbox, as its request log names them.
 const (
+	// routeProbe is how the provider finds out the API version; a
+	// sandbox without v3 answers it 404.
+	routeProbe          = "GET /v3/inventories"
 	routeLocations      = "GET /organizations/{org}/locations"
 	routeBulk           = "POST /organizations/{org}/v2/inventory/bulk"
 	routeMove           = "PUT /organizations/{org}/inventory"

@@ -202,14 +202,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, route := s.mux.Handler(r)
 
 	s.mu.Lock()
-	if s.versionOff(r.URL.Path) {
-		// Served as an unknown path is, by the catch-all.
-		serve, route = http.HandlerFunc(noEndpoint), "/"
+	off := s.versionOff(r.URL.Path)
+	if off {
+		// Answered as an unknown path is, by the catch-all; logged under
+		// the route it would have matched, and spared injected faults.
+		serve = http.HandlerFunc(noEndpoint)
 	}
 	latency := s.latency
-	fault := s.takeFault(r.Method, route)
+	var fault *Fault
+	if !off {
+		fault = s.takeFault(r.Method, route)
+	}
 	random := false
-	if fault == nil && s.isAPIRoute(route) {
+	if fault == nil && !off && s.isAPIRoute(route) {
 		fault = s.random.draw()
 		random = fault != nil
 	}

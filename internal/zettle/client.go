@@ -74,6 +74,10 @@ type Config struct {
 	// Batching coalesces concurrent calls; its zero value sends every call
 	// as its own request.
 	Batching Batching
+	// APIVersion is the Inventory API version to speak: APIVersionV2,
+	// APIVersionV3, or APIVersionAuto (also when empty), which asks the
+	// service once.
+	APIVersion string
 	// HandoverWait is how long a start of a product that is tracked
 	// already waits for this client to stop it; zero is
 	// DefaultHandoverWait.
@@ -98,6 +102,12 @@ type Client struct {
 	handoverWait time.Duration
 
 	batch *coalescer
+
+	// apiVersion is the configured version; versions holds the one
+	// settled, once per Client.
+	apiVersion string
+	versions   *batch.Shared[struct{}, inventoryAPI]
+	probed     probedLocations
 }
 
 // New returns a Client for cfg.
@@ -109,6 +119,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Tokens == nil {
 		return nil, errors.New("zettle: no access token source configured")
 	}
+	switch cfg.APIVersion {
+	case "", APIVersionAuto, APIVersionV2, APIVersionV3:
+	default:
+		return nil, fmt.Errorf("zettle: unknown Inventory API version %q (use %s, %s or %s)", cfg.APIVersion, APIVersionAuto, APIVersionV2, APIVersionV3)
+	}
 	c := &Client{
 		baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
@@ -116,6 +131,7 @@ func New(cfg Config) (*Client, error) {
 	c.batch = newCoalescer(c, cfg.Batching)
 	c.run, c.handoverWait = newRunProducts(), cmpOr(cfg.HandoverWait, DefaultHandoverWait)
 	c.locations = batch.NewShared(c.fetchLocations)
+	c.apiVersion, c.versions = cfg.APIVersion, batch.NewShared(c.chooseAPI)
 	return c, nil
 }
 
@@ -209,9 +225,12 @@ type request struct {
 	// write marks an operation that needs the WRITE:PRODUCT scope; the
 	// others need READ:PRODUCT.
 	write bool
-	// movesStock marks a request that is never repeated blindly: after a
-	// lost answer or a 5xx it may have moved stock already.
-	movesStock bool
+	// once marks a request that is never repeated blindly, because it
+	// moves stock or creates an object: after a lost answer or a 5xx it may
+	// have been applied already.
+	once bool
+	// header, when non-nil, receives the answer's header.
+	header *http.Header
 }
 
 // scope is the OAuth scope r needs.
@@ -249,17 +268,23 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 			return fmt.Errorf("%s: encoding request: %w", r.op, err)
 		}
 	}
-	info := &callInfo{op: r.op, movesStock: r.movesStock}
+	info := &callInfo{op: r.op, once: r.once}
 	ctx = withCallInfo(ctx, info)
 	target := &u
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
 		seen[target.String()] = true
 		answer, status, header, err := c.sendPage(ctx, r, target.String(), body, out, info)
+		if err == nil && out == nil && r.header != nil {
+			*r.header = header
+		}
 		if err != nil || out == nil {
 			return err
 		}
 		if page == 1 {
+			if r.header != nil {
+				*r.header = header
+			}
 			reflect.ValueOf(out).Elem().Set(reflect.ValueOf(answer).Elem())
 		} else if err := mergePage(out, answer); err != nil {
 			return fmt.Errorf("%s: page %d: %w", r.op, page, err)
@@ -286,8 +311,8 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 // new value of out's type (none when out is nil). A request that is safe to
 // repeat (a read, a start without stock, a stop, a low-stock setting) whose
 // 2xx answer was cut or could not be decoded is sent again, as the retry
-// policy sends it again after a lost answer. A request that moves stock
-// reports it: it may have been applied, and its caller reconciles.
+// policy sends it again after a lost answer. A request sent once reports
+// it: it may have been applied, and its caller reconciles.
 func (c *Client) sendPage(ctx context.Context, r request, target string, body []byte, out any, info *callInfo) (answer any, status int, header http.Header, err error) {
 	for try := 0; ; try++ {
 		var respBody []byte
@@ -304,7 +329,7 @@ func (c *Client) sendPage(ctx context.Context, r request, target string, body []
 			}
 		}
 		var apiErr *APIError
-		if err == nil || r.movesStock || !errors.As(err, &apiErr) || !apiErr.Unreadable || try >= c.http.RetryMax || ctx.Err() != nil {
+		if err == nil || r.once || !errors.As(err, &apiErr) || !apiErr.Unreadable || try >= c.http.RetryMax || ctx.Err() != nil {
 			return answer, status, header, err
 		}
 		c.logf(ctx, "The answer could not be read; sending the request again, which is safe to repeat", map[string]any{"operation": r.op, "error": err.Error()})

@@ -35,24 +35,27 @@ var DefaultBatching = Batching{Enabled: true, MaxWait: DefaultBatchMaxWait, MaxS
 type coalescer struct {
 	enabled bool
 
-	// starts sends START_TRACKING changes in one bulk request per STORE
-	// location; each caller gets its product's changed balances.
+	// starts starts tracking in one request per STORE location; each
+	// caller gets its product's changed balances, when the answer has them.
 	starts *batch.Batcher[string, ProductChange, map[string]Quantity]
-	// firstStarts sends the tracking-only START_TRACKING changes of an
-	// organization without locations in one bulk request; each caller gets
-	// the STORE location the answer names.
+	// firstStarts sends the tracking-only starts of an organization without
+	// locations in one request; each caller gets the STORE location the
+	// answer names, if it names one.
 	firstStarts *batch.Batcher[struct{}, ProductChange, string]
 	// lookups asks for the tracking state and balances of several products
-	// at once, by location type; each caller gets its product's.
+	// at once, by STORE location; each caller gets its product's.
 	lookups *batch.Batcher[string, string, ProductInventory]
 	// moves sends the stock movements of several products in one request,
 	// by location they return balances for.
 	moves *batch.Batcher[string, []Movement, map[string]Quantity]
+	// stops stops tracking several products in one request, where the
+	// API version can.
+	stops *batch.Batcher[struct{}, string, struct{}]
 
 	lowStockSets    *batch.Batcher[string, LowStock, struct{}]
 	lowStockDeletes *batch.Batcher[string, VariantRef, struct{}]
 
-	// inventory is the location-wide balance lookup, by location type,
+	// inventory is the location-wide balance lookup, by STORE location,
 	// shared by reads until a change invalidates it.
 	inventory *batch.Shared[string, inventorySnapshot]
 	// lowStock is every low-stock setting of a location, by location UUID.
@@ -71,6 +74,7 @@ func newCoalescer(c *Client, cfg Batching) *coalescer {
 		firstStarts:     batch.New(bc, c.sendFirstStarts, refusedWhole, byProduct),
 		lookups:         batch.New(bc, c.sendLookups, refusedWhole, nil),
 		moves:           batch.New(bc, c.sendMoves, refusedWhole, func(m []Movement) string { return m[0].ProductUUID }),
+		stops:           batch.New(bc, c.sendStops, refusedWhole, nil),
 		lowStockSets:    batch.New(bc, c.sendLowStockSets, refusedWhole, func(s LowStock) string { return s.ProductUUID + "/" + s.VariantUUID }),
 		lowStockDeletes: batch.New(bc, c.sendLowStockDeletes, refusedWhole, nil),
 		inventory:       batch.NewShared(c.fetchInventory),
@@ -94,82 +98,59 @@ func refusedWhole(err error) bool {
 }
 
 func (c *Client) sendStarts(ctx context.Context, location string, changes []ProductChange) ([]map[string]Quantity, error) {
-	answer, err := c.Bulk(ctx, BulkRequest{ReturnBalanceForLocationUUID: location, ProductChanges: changes})
+	api, err := c.api(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]map[string]Quantity, len(changes))
-	for i, pc := range changes {
-		out[i] = answer.ProductBalances(pc.ProductUUID)
-	}
-	return out, nil
+	return api.start(ctx, location, changes)
 }
 
-// sendFirstStarts names no location to return balances for: a new
-// organization has none before the request.
 func (c *Client) sendFirstStarts(ctx context.Context, _ struct{}, changes []ProductChange) ([]string, error) {
-	answer, err := c.Bulk(ctx, BulkRequest{ProductChanges: changes})
+	api, err := c.api(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(changes))
-	for i := range changes {
-		out[i] = answer.LocationUUID
-	}
-	return out, nil
+	return api.firstStart(ctx, changes)
 }
 
-func (c *Client) sendLookups(ctx context.Context, locationType string, products []string) ([]ProductInventory, error) {
-	answer, err := c.ProductBalances(ctx, locationType, products)
+func (c *Client) sendLookups(ctx context.Context, location string, products []string) ([]ProductInventory, error) {
+	api, err := c.api(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s := indexInventory(answer)
-	out := make([]ProductInventory, len(products))
-	for i, p := range products {
-		out[i] = s.product(p)
-	}
-	return out, nil
+	return api.lookup(ctx, location, products)
 }
 
 func (c *Client) sendMoves(ctx context.Context, location string, perProduct [][]Movement) ([]map[string]Quantity, error) {
-	var all []Movement
-	for _, ms := range perProduct {
-		all = append(all, ms...)
-	}
-	answer, err := c.MoveStock(ctx, MovementRequest{Changes: all, ReturnBalanceForLocationUUID: location})
+	api, err := c.api(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]map[string]Quantity, len(perProduct))
-	for i, ms := range perProduct {
-		out[i] = answer.ProductBalances(ms[0].ProductUUID)
+	return api.move(ctx, location, perProduct)
+}
+
+func (c *Client) sendStops(ctx context.Context, _ struct{}, products []string) ([]struct{}, error) {
+	api, err := c.api(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return make([]struct{}, len(products)), api.stop(ctx, products)
 }
 
 func (c *Client) sendLowStockSets(ctx context.Context, location string, settings []LowStock) ([]struct{}, error) {
-	return oneOrMany(settings,
-		func(s LowStock) error { return c.SetLowStock(ctx, location, s) },
-		func(all []LowStock) error { return c.SetLowStocks(ctx, location, all) })
+	api, err := c.api(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return make([]struct{}, len(settings)), api.setLowStock(ctx, location, settings)
 }
 
 func (c *Client) sendLowStockDeletes(ctx context.Context, location string, variants []VariantRef) ([]struct{}, error) {
-	return oneOrMany(variants,
-		func(v VariantRef) error { return c.DeleteLowStock(ctx, location, v) },
-		func(all []VariantRef) error { return c.DeleteLowStocks(ctx, location, all) })
-}
-
-// oneOrMany sends a lone item through the single endpoint, as a client
-// without batching would, and several through the bulk one.
-func oneOrMany[T any](items []T, one func(T) error, many func([]T) error) ([]struct{}, error) {
-	var err error
-	if len(items) == 1 {
-		err = one(items[0])
-	} else {
-		err = many(items)
+	api, err := c.api(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return make([]struct{}, len(items)), err
+	return make([]struct{}, len(variants)), api.resetLowStock(ctx, location, variants)
 }
 
 // inventorySnapshot is one location-wide balance lookup, indexed.
@@ -179,8 +160,12 @@ type inventorySnapshot struct {
 	balances map[string]map[string]Quantity // product → variant → balance
 }
 
-func (c *Client) fetchInventory(ctx context.Context, locationType string) (inventorySnapshot, error) {
-	answer, err := c.BalancesByType(ctx, locationType)
+func (c *Client) fetchInventory(ctx context.Context, location string) (inventorySnapshot, error) {
+	api, err := c.api(ctx)
+	if err != nil {
+		return inventorySnapshot{}, err
+	}
+	answer, err := api.storeBalances(ctx, location)
 	if err != nil {
 		return inventorySnapshot{}, err
 	}
@@ -214,7 +199,11 @@ func (s inventorySnapshot) product(product string) ProductInventory {
 type lowStockSnapshot map[VariantRef]LowStock
 
 func (c *Client) fetchLowStock(ctx context.Context, location string) (lowStockSnapshot, error) {
-	settings, err := c.LowStockAtLocation(ctx, location)
+	api, err := c.api(ctx)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := api.lowStock(ctx, location, "")
 	if err != nil {
 		return nil, err
 	}
@@ -225,40 +214,51 @@ func (c *Client) fetchLowStock(ctx context.Context, location string) (lowStockSn
 	return out, nil
 }
 
-// ProductInventory is a product's tracking state and balances at the STORE
+// ProductInventory is a product's tracking state and balances at a STORE
 // location.
 type ProductInventory struct {
 	Tracked bool
-	// LocationUUID is the STORE location.
+	// LocationUUID is the STORE location, as the answer names it.
 	LocationUUID string
 	// Balances holds the non-zero balances, by variant UUID.
 	Balances map[string]Quantity
 }
 
-// ProductInventory reads a product's tracking state and STORE balances. With
-// batching, every read shares one location-wide lookup until the client
-// changes tracking or stock; otherwise each read asks for its product alone.
+// ProductInventory reads a product's tracking state and its balances at a
+// STORE location; "" is the default STORE location. With batching, every
+// read shares one location-wide lookup until the client changes tracking or
+// stock; otherwise each read asks for its product alone.
 //
 // Tracked is false only when the per-product lookup says so (ConfirmTracking):
 // a product missing from the shared location-wide lookup may only have been
-// left out of it, as a listing cut short would leave it out.
-func (c *Client) ProductInventory(ctx context.Context, product string) (ProductInventory, error) {
+// left out of it, as a listing cut short would leave it out, and under v3 it
+// lists no product without stock.
+func (c *Client) ProductInventory(ctx context.Context, location, product string) (ProductInventory, error) {
+	location, err := c.storeOr(ctx, location)
+	if err != nil {
+		return ProductInventory{}, err
+	}
 	if c.batch.enabled {
-		s, err := c.batch.inventory.Get(ctx, LocationStore)
+		s, err := c.batch.inventory.Get(ctx, location)
 		if err != nil || s.tracked[product] {
 			return s.product(product), err
 		}
 	}
-	return c.ConfirmTracking(ctx, product)
+	return c.ConfirmTracking(ctx, location, product)
 }
 
-// ConfirmTracking asks the API whether a product is tracked, and for its STORE
-// balances, with the per-product lookup, which reports trackedProducts (the
-// per-product GET cannot tell an untracked product from a tracked one without
-// stock). With batching, the confirmations asked for at the same time go out
-// as one lookup.
-func (c *Client) ConfirmTracking(ctx context.Context, product string) (ProductInventory, error) {
-	inv, err := c.batch.lookups.Do(ctx, LocationStore, product)
+// ConfirmTracking asks the API whether a product is tracked, and for its
+// balances at a STORE location ("" is the default one), with the
+// per-product lookup, which reports trackedProducts (the per-product GET
+// cannot tell an untracked product from a tracked one without stock). With
+// batching, the confirmations asked for at the same time go out as one
+// lookup.
+func (c *Client) ConfirmTracking(ctx context.Context, location, product string) (ProductInventory, error) {
+	location, err := c.storeOr(ctx, location)
+	if err != nil {
+		return ProductInventory{}, err
+	}
+	inv, err := c.batch.lookups.Do(ctx, location, product)
 	if err != nil {
 		return ProductInventory{}, err
 	}
@@ -274,7 +274,11 @@ func (c *Client) VariantLowStock(ctx context.Context, location string, v Variant
 		s, found = all[v]
 		return s, found, err
 	}
-	settings, err := c.ProductLowStock(ctx, location, v.ProductUUID)
+	api, err := c.api(ctx)
+	if err != nil {
+		return LowStock{}, false, err
+	}
+	settings, err := api.lowStock(ctx, location, v.ProductUUID)
 	for _, s := range settings {
 		if s.VariantUUID == v.VariantUUID {
 			return s, true, err

@@ -293,7 +293,7 @@ func TestSharedInventoryReadsSeeTheClientsChanges(t *testing.T) {
 	p2, _ := org.AddProduct(1)
 	read := func(product string) zettle.ProductInventory {
 		t.Helper()
-		inv, err := c.ProductInventory(ctx, product)
+		inv, err := c.ProductInventory(ctx, "", product)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -447,7 +447,7 @@ func TestUnbatchedClientSendsOneRequestPerCall(t *testing.T) {
 		}
 	}
 	for _, req := range reqs {
-		inv, err := c.ProductInventory(context.Background(), req.ProductUUID)
+		inv, err := c.ProductInventory(context.Background(), "", req.ProductUUID)
 		if err != nil || !inv.Tracked {
 			t.Fatalf("read %+v, %v", inv, err)
 		}

@@ -146,8 +146,8 @@ var ErrStartedThisRun = errors.New("tracking of the product was started in this 
 // already, with the per-product lookup (one request per batch of starts).
 // A tracked product that this client stops within its handover wait is
 // handed over: stopped reports that, and the start goes on as a replacement.
-func (c *Client) refuseTracked(ctx context.Context, product string) (stopped bool, err error) {
-	inv, err := c.ConfirmTracking(ctx, product)
+func (c *Client) refuseTracked(ctx context.Context, location, product string) (stopped bool, err error) {
+	inv, err := c.ConfirmTracking(ctx, location, product)
 	if err != nil {
 		return false, fmt.Errorf("start tracking product %s: checking whether it is tracked already: %w", product, err)
 	}

@@ -15,8 +15,10 @@ func (c *Client) Locations(ctx context.Context) (Locations, error) {
 }
 
 // VerifyAccess makes one request that needs the credentials, so that refused
-// ones are reported once, before any resource is worked on. It lists the
-// locations, which the client keeps for the rest of the run.
+// ones are reported once, before any resource is worked on. It settles the
+// API version and lists the locations, which the client keeps for the rest
+// of the run; under APIVersionAuto, a service that answers v3 needs one
+// request for both.
 func (c *Client) VerifyAccess(ctx context.Context) error {
 	_, err := c.CachedLocations(ctx)
 	var missing *MissingLocationError
@@ -33,7 +35,7 @@ func (c *Client) Bulk(ctx context.Context, req BulkRequest) (ChangedBalances, er
 	var out ChangedBalances
 	err := c.call(ctx, request{
 		op: "start tracking", method: http.MethodPost, path: "/organizations/self/v2/inventory/bulk", body: req,
-		write: true, movesStock: req.movesStock(),
+		write: true, once: req.movesStock(),
 	}, &out)
 	return out, err
 }
@@ -44,18 +46,48 @@ func (c *Client) Bulk(ctx context.Context, req BulkRequest) (ChangedBalances, er
 // A product this client started tracking in the same run is left tracked,
 // with ErrStartedThisRun: the stop comes from another owner of the same
 // product, as when Terraform destroys one instance and creates another.
+//
+// Where the API version stops several products in one request (v3), the
+// stops made at the same time go out together when batching is on.
 func (c *Client) StopTracking(ctx context.Context, product string) error {
 	if c.run.wasStarted(product) {
 		return ErrStartedThisRun
 	}
+	api, err := c.api(ctx)
+	if err != nil {
+		return err
+	}
 	end := c.run.beginStop(product)
-	defer c.inventoryChanged()
-	err := c.call(ctx, request{op: "stop tracking", method: http.MethodDelete, path: "/organizations/self/inventory/products/" + url.PathEscape(product), write: true}, nil)
-	if StatusOf(err) == http.StatusNotFound {
-		err = nil
+	if api.bulkStops() {
+		_, err = c.batch.stops.Do(ctx, struct{}{}, product)
+	} else {
+		err = api.stop(ctx, []string{product})
 	}
 	end(err == nil)
 	return err
+}
+
+// deleteTracking stops tracking one product with v2's DELETE.
+func (c *Client) deleteTracking(ctx context.Context, product string) error {
+	defer c.inventoryChanged()
+	err := c.call(ctx, request{op: "stop tracking", method: http.MethodDelete, path: "/organizations/self/inventory/products/" + url.PathEscape(product), write: true}, nil)
+	if StatusOf(err) == http.StatusNotFound {
+		return nil
+	}
+	return err
+}
+
+// Balances looks up balances at any of the organization's locations: of
+// every tracked product when products is nil, else of those listed, with
+// TrackedProducts naming which of them are tracked. Under v3, which lists
+// no tracked products, a lookup of every product names as tracked only
+// those with a balance or a low-stock setting there.
+func (c *Client) Balances(ctx context.Context, location Location, products []string) (LocationBalances, error) {
+	api, err := c.api(ctx)
+	if err != nil {
+		return LocationBalances{}, err
+	}
+	return api.balances(ctx, location, products)
 }
 
 // BalancesAtLocation looks up every tracked product's balances at a location.
@@ -87,11 +119,23 @@ func (c *Client) ProductBalances(ctx context.Context, locationType string, produ
 func (c *Client) MoveStock(ctx context.Context, req MovementRequest) (ChangedBalances, error) {
 	defer c.inventoryChanged()
 	var out ChangedBalances
-	err := c.call(ctx, request{op: "move stock", method: http.MethodPut, path: "/organizations/self/inventory", body: req, write: true, movesStock: true}, &out)
+	err := c.call(ctx, request{op: "move stock", method: http.MethodPut, path: "/organizations/self/inventory", body: req, write: true, once: true}, &out)
 	return out, err
 }
 
-// inventoryChanged forgets the shared STORE lookup after a request that may
-// have changed tracking or stock, so that later reads see the change. Every
-// such request changes the STORE location, the only one reads look at.
-func (c *Client) inventoryChanged() { c.batch.inventory.Invalidate(LocationStore) }
+// inventoryChanged forgets the shared STORE lookups after a request that may
+// have changed tracking or stock, so that later reads see the change.
+func (c *Client) inventoryChanged() { c.batch.inventory.InvalidateAll() }
+
+// storeOr returns location, or the default STORE location when it is "".
+func (c *Client) storeOr(ctx context.Context, location string) (string, error) {
+	if location != "" {
+		return location, nil
+	}
+	locs, err := c.CachedLocations(ctx)
+	if err != nil {
+		return "", err
+	}
+	store, _ := locs.ByType(LocationStore)
+	return store.UUID, nil
+}

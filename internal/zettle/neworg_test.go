@@ -23,6 +23,10 @@ func newOrganizationClient(t *testing.T, cfg zettle.Config) (*zettle.Client, *sa
 	t.Cleanup(srv.Close)
 	org := sb.AddOrganization(sandbox.OrgSpec{NewOrganization: true})
 	cfg.InventoryURL, cfg.Tokens = srv.URL, zettle.StaticToken(org.Token)
+	if cfg.APIVersion == "" {
+		// These tests assert v2's requests; v3_test.go covers v3.
+		cfg.APIVersion = zettle.APIVersionV2
+	}
 	c, err := zettle.New(cfg)
 	if err != nil {
 		t.Fatal(err)

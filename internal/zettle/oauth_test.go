@@ -187,7 +187,7 @@ func TestClientRenewsARefusedTokenOnce(t *testing.T) {
 		fmt.Fprint(w, `[]`)
 	}))
 	t.Cleanup(api.Close)
-	c, err := New(Config{InventoryURL: api.URL, Tokens: src, ApplicationID: "c"})
+	c, err := New(Config{InventoryURL: api.URL, Tokens: src, ApplicationID: "c", APIVersion: APIVersionV2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -277,7 +277,7 @@ func TestConfirmTrackingIsBatched(t *testing.T) {
 	errs := make([]error, len(asked))
 	var wg sync.WaitGroup
 	for i, p := range asked {
-		wg.Go(func() { results[i], errs[i] = c.ConfirmTracking(context.Background(), p) })
+		wg.Go(func() { results[i], errs[i] = c.ConfirmTracking(context.Background(), org.Location(sandbox.Store), p) })
 	}
 	wg.Wait()
 	for i, p := range asked {
@@ -312,7 +312,7 @@ func TestProductInventoryConfirmsWhatTheSharedLookupLeavesOut(t *testing.T) {
 	left := sortedKeys(products)[1]
 	sb.InjectFault(sandbox.Fault{Method: http.MethodGet, Route: "/organizations/{org}/inventory/locations", OmitProduct: left})
 	for _, p := range sortedKeys(products) {
-		inv, err := c.ProductInventory(context.Background(), p)
+		inv, err := c.ProductInventory(context.Background(), org.Location(sandbox.Store), p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,9 +45,9 @@ var DefaultRetries = Retries{MaxRetries: DefaultMaxRetries, RequestTimeout: Defa
 // retry log, and counts the attempts.
 type callInfo struct {
 	op string
-	// movesStock marks a request that must not be repeated blindly: after
-	// a lost answer or a 5xx it may have moved stock already.
-	movesStock bool
+	// once marks a request that must not be repeated blindly: after a lost
+	// answer or a 5xx it may have been applied already.
+	once bool
 	// attempts is how many times the request was sent so far.
 	attempts int
 	// connects counts the attempts to open a connection of the last
@@ -127,7 +127,7 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	repeatable := !callInfoOf(ctx).movesStock
+	repeatable := !callInfoOf(ctx).once
 	if err != nil && neverSent(err) {
 		// Nothing answers at all: the dialer has tried a few times
 		// already, and waiting longer would only delay the error.

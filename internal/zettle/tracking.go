@@ -106,7 +106,7 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		// Variants that the bulk request did not move (a target of zero) are
 		// not in its answer; only a lookup shows their saved levels.
 		if !allKnown(balances, start.variants) {
-			inv, err := c.batch.lookups.Do(ctx, LocationStore, req.ProductUUID)
+			inv, err := c.batch.lookups.Do(ctx, req.LocationUUID, req.ProductUUID)
 			if err != nil {
 				return TrackedProduct{LocationUUID: req.LocationUUID}, start.incomplete(err)
 			}
@@ -118,6 +118,11 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		}
 		moved, err := c.batch.moves.Do(ctx, req.LocationUUID, fixes)
 		if err == nil {
+			if moved == nil {
+				// The answer gives no balances (v3): each fix brought
+				// its variant to the target.
+				moved = start.targetsOf(fixes)
+			}
 			maps.Copy(balances, moved)
 			break
 		}
@@ -148,14 +153,19 @@ func (c *Client) startMovingStock(ctx context.Context, start tracking) (map[stri
 	stopped := c.run.stoppedHere(ctx, start.ProductUUID)
 	if !stopped {
 		var err error
-		if stopped, err = c.refuseTracked(ctx, start.ProductUUID); err != nil {
+		if stopped, err = c.refuseTracked(ctx, start.LocationUUID, start.ProductUUID); err != nil {
 			return nil, err
 		}
 	}
+	api, err := c.api(ctx)
+	if err != nil {
+		return nil, err
+	}
 	change := start.change()
-	if stopped {
-		// Its saved levels come back, so no stock moves before they are
-		// read.
+	if stopped || !api.startMovesStock() {
+		// A product stopped before gets its saved levels back, so no
+		// stock moves before they are read; and some API versions cannot
+		// move stock as tracking starts.
 		change = start.trackingOnly()
 	}
 	balances, err := c.batch.starts.Do(ctx, start.LocationUUID, change)
@@ -170,7 +180,7 @@ func (c *Client) startMovingStock(ctx context.Context, start tracking) (map[stri
 	default:
 		c.logf(ctx, "The answer to starting tracking was lost; starting again without moving stock, then moving what is missing",
 			map[string]any{"product_uuid": start.ProductUUID, "error": err.Error()})
-		if _, err := c.Bulk(ctx, BulkRequest{ReturnBalanceForLocationUUID: start.LocationUUID, ProductChanges: []ProductChange{start.trackingOnly()}}); err != nil {
+		if _, err := api.start(ctx, start.LocationUUID, []ProductChange{start.trackingOnly()}); err != nil {
 			return nil, start.incomplete(err)
 		}
 		balances = nil
@@ -266,6 +276,15 @@ func (t tracking) fixes(balances map[string]Quantity) []Movement {
 		}
 	}
 	return fixes
+}
+
+// targetsOf gives the balances that fixes, once made, leave: their targets.
+func (t tracking) targetsOf(fixes []Movement) map[string]Quantity {
+	out := make(map[string]Quantity, len(fixes))
+	for _, f := range fixes {
+		out[f.VariantUUID] = t.InitialBalances[f.VariantUUID]
+	}
+	return out
 }
 
 // mismatches lists the variants whose balances differ from their targets. A
@@ -369,9 +388,20 @@ func (c *Client) CachedLocations(ctx context.Context) (Locations, error) {
 }
 
 func (c *Client) fetchLocations(ctx context.Context, _ struct{}) (Locations, error) {
-	locs, err := c.Locations(ctx)
+	api, err := c.api(ctx)
 	if err != nil {
 		return nil, err
+	}
+	locs, probed := c.probed.take()
+	if !probed {
+		if locs, err = api.locations(ctx); err != nil {
+			version := api.version()
+			if c.apiVersion != APIVersionV2 && c.apiVersion != APIVersionV3 {
+				// The probe found no v3 before this.
+				version = "v2 or v3"
+			}
+			return nil, notServed(version, err)
+		}
 	}
 	for _, t := range []string{LocationStore, LocationSupplier, LocationBin} {
 		if _, ok := locs.ByType(t); !ok {
@@ -405,7 +435,7 @@ func checkStoreLocation(locs Locations, uuid string) error {
 	case !ok:
 		return fmt.Errorf("location %s is not one of the organization's locations (its STORE location is %s)", uuid, store.UUID)
 	case loc.Type != LocationStore:
-		return fmt.Errorf("location %s is the %s location; tracked balances are kept only at the STORE location (%s)", uuid, loc.Type, store.UUID)
+		return fmt.Errorf("location %s is the %s location; tracked balances are kept only at the STORE location (%s) or, under Inventory API v3, another STORE inventory", uuid, loc.Type, store.UUID)
 	}
 	return nil
 }

@@ -43,6 +43,10 @@ func newConfiguredSandboxClient(t *testing.T, cfg zettle.Config) (*zettle.Client
 	t.Cleanup(srv.Close)
 	org := sb.AddOrganization(sandbox.OrgSpec{})
 	cfg.InventoryURL, cfg.Tokens = srv.URL, zettle.StaticToken(org.Token)
+	if cfg.APIVersion == "" {
+		// These tests assert v2's requests; v3_test.go covers v3.
+		cfg.APIVersion = zettle.APIVersionV2
+	}
 	c, err := zettle.New(cfg)
 	if err != nil {
 		t.Fatal(err)

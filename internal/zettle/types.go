@@ -27,14 +27,18 @@ type Location struct {
 // Locations are an organization's locations.
 type Locations []Location
 
-// ByType returns the location of type t.
+// ByType returns the location of type t: for STORE, of which Inventory API
+// v3 allows several, the default one, or the first listed when none says it
+// is.
 func (ls Locations) ByType(t string) (Location, bool) {
+	var found Location
+	ok := false
 	for _, l := range ls {
-		if l.Type == t {
-			return l, true
+		if l.Type == t && (!ok || (l.Default && !found.Default)) {
+			found, ok = l, true
 		}
 	}
-	return Location{}, false
+	return found, ok
 }
 
 // ByUUID returns the location with the given UUID.

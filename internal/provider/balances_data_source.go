@@ -51,11 +51,13 @@ func (d *balancesDataSource) Metadata(_ context.Context, req datasource.Metadata
 func (d *balancesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The tracked products and their balances at one location. Only tracked products are listed, " +
-			"and only their variants with a non-zero balance.",
+			"and only their variants with a non-zero balance. Under Inventory API v3, which has no listing of tracked products, " +
+			"a read without `product_uuids` lists as tracked only the products with stock or a low-stock setting at the location.",
 		Attributes: map[string]schema.Attribute{
 			"location_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the location whose balances are listed; it must be one of the organization's locations. " +
-					"Conflicts with `location_type`; when both are left out, the provider's `location_uuid`, or the STORE " +
+				MarkdownDescription: "UUID of the location whose balances are listed; it must be one of the organization's locations (under v3, any " +
+					"inventory, each `STORE` inventory included). " +
+					"Conflicts with `location_type`; when both are left out, the provider's `location_uuid`, or the default STORE " +
 					"location the provider looks up. After a read it holds the UUID of the location looked at.",
 				Optional:   true,
 				Computed:   true,

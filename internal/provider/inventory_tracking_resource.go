@@ -65,8 +65,9 @@ func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.Schem
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"location_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the organization's STORE location, where tracked balances are kept; any other location is refused. " +
-					"Defaults to the provider's `location_uuid`, or to the STORE location the provider looks up. " +
+				MarkdownDescription: "UUID of the STORE location where `initial_balances` land and `balances` are read: the organization's only one under " +
+					"Inventory API v2, or any `STORE` inventory under v3 (such as a `zettle_inventory`); any other location is refused. " +
+					"Defaults to the provider's `location_uuid`, or to the default STORE location the provider looks up. " +
 					"A new organization has no locations until tracking first starts: left out, it is then known after apply, " +
 					"the STORE location that the start creates. " +
 					"Changing it, or the provider's location when this is left out, replaces the resource.",

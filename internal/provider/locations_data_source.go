@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
@@ -72,12 +73,29 @@ func (d *locationsDataSource) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	client, diags := d.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	locs, ok := d.data.listLocations(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	locs, err := client.CachedLocations(ctx)
+	out := locationsModel{Locations: locs, ByType: map[string]string{}}
+	for _, l := range locs {
+		if _, seen := out.ByType[l.Type]; !seen || l.Default {
+			out.ByType[l.Type] = l.UUID
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
+}
+
+// listLocations lists the organization's locations (v3: inventories), as
+// the API does: none for a new organization until tracking first starts.
+// ok is false after an error, which diags then holds.
+func (d *providerData) listLocations(ctx context.Context, diags *diag.Diagnostics) (locs []locationModel, ok bool) {
+	client, clientDiags := d.Client()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return nil, false
+	}
+	listed, err := client.CachedLocations(ctx)
 	var missing *zettle.MissingLocationError
 	if errors.As(err, &missing) {
 		// A new organization lists none until tracking first starts: the
@@ -85,13 +103,12 @@ func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest
 		err = nil
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list the organization's locations", err.Error())
-		return
+		diags.AddError("Could not list the organization's locations", err.Error())
+		return nil, false
 	}
-	out := locationsModel{Locations: []locationModel{}, ByType: map[string]string{}}
-	for _, l := range locs {
-		out.Locations = append(out.Locations, locationModel(l))
-		out.ByType[l.Type] = l.UUID
+	locs = []locationModel{}
+	for _, l := range listed {
+		locs = append(locs, locationModel(l))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
+	return locs, true
 }

@@ -104,10 +104,10 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"location_uuid": schema.StringAttribute{
-				MarkdownDescription: "UUID of the organization's `STORE` location, the only location whose balances are kept. " +
-					"Resources that leave their own `location_uuid` out, and the `zettle_inventory_balances` data source when it names " +
+				MarkdownDescription: "UUID of a `STORE` location, where balances are kept: the organization's only one under Inventory API v2, " +
+					"or any `STORE` inventory under v3. Resources that leave their own `location_uuid` out, and the `zettle_inventory_balances` data source when it names " +
 					"no location, use it; changing it replaces those resources. Defaults to the `" + EnvLocationUUID + "` environment variable, " +
-					"and when neither is set the provider looks the `STORE` location up, with one request per run. " +
+					"and when neither is set the provider uses the default `STORE` location, looked up with one request per run. " +
 					"A new organization has no locations until inventory tracking first starts: leave this unset, and the first " +
 					"`zettle_inventory_tracking` resources learn the `STORE` location from that start.",
 				Optional:   true,
@@ -351,11 +351,11 @@ func fromConfigOrEnv(attr types.String, env string) (value string, known bool) {
 }
 
 func (p *zettleProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource}
+	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource, newInventoryResource}
 }
 
 func (p *zettleProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newLocationsDataSource, newBalancesDataSource}
+	return []func() datasource.DataSource{newLocationsDataSource, newBalancesDataSource, newInventoriesDataSource}
 }
 
 // providerData is what resources receive from Configure.

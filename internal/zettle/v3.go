@@ -30,7 +30,7 @@ type inventoryV3 struct {
 }
 
 func (i inventoryV3) location() Location {
-	return Location{UUID: i.UUID, Type: i.Type, Name: i.Name, Description: i.Description, Default: i.Default}
+	return Location(i)
 }
 
 func (a *v3API) locations(ctx context.Context) (Locations, error) {

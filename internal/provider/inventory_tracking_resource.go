@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/zettle-community/terraform-provider-zettle/internal/stock"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
@@ -165,7 +166,7 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 
-	tracked, err := client.StartTracking(ctx, zettle.TrackingRequest{
+	tracked, err := r.data.stock.StartTracking(ctx, stock.TrackingRequest{
 		ProductUUID: product, LocationUUID: location, InitialBalances: targets,
 	})
 	plan.ID = types.StringValue(product)
@@ -178,8 +179,8 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		// the next read learns the location.
 		plan.LocationUUID = types.StringNull()
 	}
-	var incomplete *zettle.IncompleteStartError
-	var mismatch *zettle.BalanceMismatchError
+	var incomplete *stock.IncompleteStartError
+	var mismatch *stock.BalanceMismatchError
 	switch {
 	case errors.As(err, &incomplete):
 		// Saved, so that Terraform knows of the tracking that may have
@@ -196,7 +197,7 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 			err.Error()+"\n\nThe resource is saved as tainted. Run apply again to stop tracking and start it again, bringing each listed variant "+
 				"to its initial balance; or, if the balances are as they should be (a sale at the same moment), run terraform untaint to keep them.")
 		return
-	case errors.As(err, new(*zettle.AlreadyTrackedError)):
+	case errors.As(err, new(*stock.AlreadyTrackedError)):
 		resp.Diagnostics.AddAttributeError(path.Root("product_uuid"), fmt.Sprintf("Product %s is tracked already", product), alreadyTrackedDetail(product))
 		return
 	case err != nil:
@@ -298,9 +299,9 @@ func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.Del
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := client.StopTracking(ctx, product)
+	err := r.data.stock.StopTracking(ctx, product)
 	switch {
-	case errors.Is(err, zettle.ErrStartedThisRun):
+	case errors.Is(err, stock.ErrStartedThisRun):
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Product %s stays tracked", product),
 			fmt.Sprintf("Another resource of this configuration started tracking product %s in this run (a for_each key renamed "+
 				"without a moved block, or create_before_destroy), so destroying this one leaves the product tracked, with its stock, "+

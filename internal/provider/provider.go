@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/zettle-community/terraform-provider-zettle/internal/stock"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
@@ -290,6 +291,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"max_retries": retries.MaxRetries, "request_timeout": retries.RequestTimeout.String(),
 	})
 	data.client = client
+	data.stock = stock.New(client, stock.Config{Logger: logger})
 }
 
 // versionNotServedDetail says what to set when the service does not answer
@@ -360,7 +362,9 @@ func (p *zettleProvider) DataSources(context.Context) []func() datasource.DataSo
 
 // providerData is what resources receive from Configure.
 type providerData struct {
-	client       *zettle.Client
+	client *zettle.Client
+	// stock applies the stock rules for this run, through client.
+	stock        *stock.Keeper
 	locationUUID string
 	// unknown names the provider attributes that were unknown when the
 	// provider was configured.

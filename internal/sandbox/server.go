@@ -133,6 +133,20 @@ func (s *Server) SetAPIVersions(v2, v3 bool) {
 	s.v2Off, s.v3Off = !v2, !v3
 }
 
+// ParseAPIVersions reads the versions to serve as the commands' -api flag
+// names them: "v2", "v3" or "both".
+func ParseAPIVersions(api string) (v2, v3, ok bool) {
+	switch api {
+	case "v2":
+		return true, false, true
+	case "v3":
+		return false, true, true
+	case "both":
+		return true, true, true
+	}
+	return false, false, false
+}
+
 // versionOff reports whether path belongs to an API version turned off. The
 // caller holds s.mu.
 func (s *Server) versionOff(path string) bool {

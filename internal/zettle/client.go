@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -78,10 +77,6 @@ type Config struct {
 	// APIVersionV3, or APIVersionAuto (also when empty), which asks the
 	// service once.
 	APIVersion string
-	// HandoverWait is how long a start of a product that is tracked
-	// already waits for this client to stop it; zero is
-	// DefaultHandoverWait.
-	HandoverWait time.Duration
 }
 
 // Client calls the Inventory API. It is safe for concurrent use.
@@ -96,10 +91,6 @@ type Client struct {
 	// locations is the organization's list of locations, kept once it is
 	// complete; see CachedLocations.
 	locations *batch.Shared[struct{}, Locations]
-
-	// run remembers the products this client started and stopped.
-	run          *runProducts
-	handoverWait time.Duration
 
 	batch *coalescer
 
@@ -129,7 +120,6 @@ func New(cfg Config) (*Client, error) {
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
 	}
 	c.batch = newCoalescer(c, cfg.Batching)
-	c.run, c.handoverWait = newRunProducts(), cmpOr(cfg.HandoverWait, DefaultHandoverWait)
 	c.locations = batch.NewShared(c.fetchLocations)
 	c.apiVersion, c.versions = cfg.APIVersion, batch.NewShared(c.chooseAPI)
 	return c, nil
@@ -211,6 +201,20 @@ func StatusOf(err error) int {
 		return apiErr.StatusCode
 	}
 	return 0
+}
+
+// MayHaveApplied reports whether a failed request may have been applied all
+// the same: it was sent, and no answer came back that says it was refused.
+// That is a lost or cut answer, a 5xx, and a 2xx whose body could not be
+// read. Only a 4xx read whole, or a connection never opened, says that
+// nothing changed.
+func MayHaveApplied(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	refused := apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !apiErr.Unreadable
+	return !refused && !apiErr.NotSent
 }
 
 // request is one call of the API.

@@ -60,7 +60,7 @@ func (f *fakeAPI) start(t *testing.T) *Client {
 		_, _ = io.WriteString(w, f.body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{InventoryURL: srv.URL + "/", Tokens: StaticToken("tok"), UserAgent: "terraform-provider-zettle/1.2.3"})
+	c, err := New(Config{InventoryURL: srv.URL + "/", Tokens: StaticToken("tok"), UserAgent: "terraform-provider-zettle/1.2.3", APIVersion: APIVersionV2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,14 +140,14 @@ func TestAPIErrorNamesOperationStatusAndMessage(t *testing.T) {
 func TestStopTrackingTreatsNotFoundAsDone(t *testing.T) {
 	f := &fakeAPI{status: 404, body: `{"developerMessage":"not tracked"}`}
 	c := f.start(t)
-	if err := c.StopTracking(context.Background(), "P"); err != nil {
+	if err := c.Stop(context.Background(), "P"); err != nil {
 		t.Errorf("404: %v", err)
 	}
 	if f.method != "DELETE" || f.path != "/organizations/self/inventory/products/P" {
 		t.Errorf("sent %s %s", f.method, f.path)
 	}
 	f.status = 500
-	if err := c.StopTracking(context.Background(), "P"); StatusOf(err) != 500 {
+	if err := c.Stop(context.Background(), "P"); StatusOf(err) != 500 {
 		t.Errorf("500: %v", err)
 	}
 }

@@ -40,31 +40,20 @@ func (c *Client) Bulk(ctx context.Context, req BulkRequest) (ChangedBalances, er
 	return out, err
 }
 
-// StopTracking stops tracking a product. The saved levels stay with the
-// service. A product that is not tracked (404) counts as done.
-//
-// A product this client started tracking in the same run is left tracked,
-// with ErrStartedThisRun: the stop comes from another owner of the same
-// product, as when Terraform destroys one instance and creates another.
-//
-// Where the API version stops several products in one request (v3), the
-// stops made at the same time go out together when batching is on.
-func (c *Client) StopTracking(ctx context.Context, product string) error {
-	if c.run.wasStarted(product) {
-		return ErrStartedThisRun
-	}
+// Stop stops tracking a product. The saved levels stay with the service. A
+// product that is not tracked counts as done. Where the API version stops
+// several products in one request (v3), the stops made at the same time go
+// out together when batching is on; under v2 each is one DELETE.
+func (c *Client) Stop(ctx context.Context, product string) error {
 	api, err := c.api(ctx)
 	if err != nil {
 		return err
 	}
-	end := c.run.beginStop(product)
 	if api.bulkStops() {
 		_, err = c.batch.stops.Do(ctx, struct{}{}, product)
-	} else {
-		err = api.stop(ctx, []string{product})
+		return err
 	}
-	end(err == nil)
-	return err
+	return api.stop(ctx, []string{product})
 }
 
 // deleteTracking stops tracking one product with v2's DELETE.

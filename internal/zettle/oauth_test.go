@@ -199,7 +199,7 @@ func TestClientRenewsARefusedTokenOnce(t *testing.T) {
 	}
 	// A second refusal is an error, not a loop.
 	seen = nil
-	err = c.StopTracking(context.Background(), "P")
+	err = c.Stop(context.Background(), "P")
 	if StatusOf(err) != 401 || !strings.Contains(err.Error(), "the access token was rejected or has expired: token expired") {
 		t.Errorf("error %v", err)
 	}

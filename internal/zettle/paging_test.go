@@ -14,6 +14,7 @@ import (
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle/zettletest"
 )
 
 // trackedWithStock tracks n products of two variants, each variant with a
@@ -82,8 +83,8 @@ func TestListReadsFollowEveryPage(t *testing.T) {
 		types = append(types, l.Type)
 	}
 	slices.Sort(types)
-	if fmt.Sprint(types) != "[BIN SOLD STORE SUPPLIER]" || sb.RequestCount(routeLocations) != 2 {
-		t.Errorf("locations %v in %d requests, want all four in 2", types, sb.RequestCount(routeLocations))
+	if fmt.Sprint(types) != "[BIN SOLD STORE SUPPLIER]" || sb.RequestCount(zettletest.RouteLocations) != 2 {
+		t.Errorf("locations %v in %d requests, want all four in 2", types, sb.RequestCount(zettletest.RouteLocations))
 	}
 
 	lb, err := c.BalancesAtLocation(ctx, store)
@@ -99,7 +100,7 @@ func TestListReadsFollowEveryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectComplete(t, "balances by type", lb, products)
-	if n := sb.RequestCount(routeStoreLookup); n != 4 {
+	if n := sb.RequestCount(zettletest.RouteStoreLookup); n != 4 {
 		t.Errorf("%d location-wide lookups by type, want 4 pages", n)
 	}
 	lb, err = c.ProductBalances(ctx, zettle.LocationStore, append(sortedKeys(products), untracked))
@@ -113,7 +114,7 @@ func TestListReadsFollowEveryPage(t *testing.T) {
 	// Each page of the lookup is the same POST, with the same body.
 	var bodies []string
 	for _, r := range sb.Requests() {
-		if r.Route == routeProductLookup {
+		if r.Route == zettletest.RouteProductLookup {
 			bodies = append(bodies, r.Body)
 		}
 	}
@@ -158,7 +159,7 @@ func TestListReadsFollowEveryPage(t *testing.T) {
 	if !slices.Equal(got, slices.Sorted(slices.Values(variants))) {
 		t.Errorf("product's low-stock variants %v, want %v", got, variants)
 	}
-	if n := sb.RequestCount(routeReadLowStock); n != 3 {
+	if n := sb.RequestCount(zettletest.RouteReadLowStock); n != 3 {
 		t.Errorf("%d location-wide low-stock reads, want 3 pages of 2 products", n)
 	}
 }
@@ -264,7 +265,7 @@ func TestPagingRefusesMalformedLinks(t *testing.T) {
 // caller gets its own product's tracking state and balances, read across
 // pages.
 func TestConfirmTrackingIsBatched(t *testing.T) {
-	c, sb, org := newBatchingSandboxClient(t, batchOf(5))
+	c, sb, org := newBatchingSandboxClient(t, zettletest.BatchOf(5))
 	products := trackedWithStock(t, org, 3)
 	stopped := sortedKeys(products)[0]
 	org.SetTracking(stopped, false)
@@ -295,7 +296,7 @@ func TestConfirmTrackingIsBatched(t *testing.T) {
 	// One lookup, in two pages: the two tracked products, one per page.
 	var bodies []string
 	for _, r := range sb.Requests() {
-		if r.Route == routeProductLookup {
+		if r.Route == zettletest.RouteProductLookup {
 			bodies = append(bodies, r.Body)
 		}
 	}
@@ -320,7 +321,7 @@ func TestProductInventoryConfirmsWhatTheSharedLookupLeavesOut(t *testing.T) {
 			t.Errorf("product %s: %+v, want tracked with 4", p, inv)
 		}
 	}
-	if got := fmt.Sprint(sb.RequestCount(routeStoreLookup), sb.RequestCount(routeProductLookup)); got != "1 1" {
+	if got := fmt.Sprint(sb.RequestCount(zettletest.RouteStoreLookup), sb.RequestCount(zettletest.RouteProductLookup)); got != "1 1" {
 		t.Errorf("location-wide and product lookups: %s, want 1 and 1 (for the product left out)", got)
 	}
 }

@@ -11,9 +11,8 @@ import (
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle/zettletest"
 )
-
-const routeLocations = "GET /organizations/{org}/locations"
 
 // Reads are safe to repeat: a 5xx, a 429 or a dropped connection is tried
 // again until it succeeds.
@@ -38,7 +37,7 @@ func TestClientRetriesReads(t *testing.T) {
 			if store, _ := locs.ByType(zettle.LocationStore); store.UUID != org.Location(sandbox.Store) {
 				t.Errorf("locations %v", locs)
 			}
-			if got := sb.RequestCount(routeLocations); got != fault.Times+1 {
+			if got := sb.RequestCount(zettletest.RouteLocations); got != fault.Times+1 {
 				t.Errorf("%d attempts, want %d", got, fault.Times+1)
 			}
 		})
@@ -54,8 +53,8 @@ func TestClientReportsTheLastAnswerWhenRetriesRunOut(t *testing.T) {
 	if zettle.StatusOf(err) != http.StatusServiceUnavailable || !strings.Contains(err.Error(), "list locations: HTTP 503 Service Unavailable: injected fault") {
 		t.Errorf("error %v", err)
 	}
-	if got := sb.RequestCount(routeLocations); got != fastRetries.MaxRetries+1 {
-		t.Errorf("%d attempts, want %d", got, fastRetries.MaxRetries+1)
+	if got := sb.RequestCount(zettletest.RouteLocations); got != zettletest.FastRetries.MaxRetries+1 {
+		t.Errorf("%d attempts, want %d", got, zettletest.FastRetries.MaxRetries+1)
 	}
 }
 
@@ -84,7 +83,7 @@ func TestClientNeverRepeatsAStockMovementThatMayHaveApplied(t *testing.T) {
 			if (err == nil) != (tc.attempts > 1) {
 				t.Errorf("error %v", err)
 			}
-			if got := sb.RequestCount(routeMove); got != tc.attempts {
+			if got := sb.RequestCount(zettletest.RouteMove); got != tc.attempts {
 				t.Errorf("%d attempts, want %d", got, tc.attempts)
 			}
 			if got := org.Balance(sandbox.Store, product, v[0]); got != tc.moved {
@@ -121,7 +120,7 @@ func TestClientGivesUpSoonWhenNothingListens(t *testing.T) {
 
 // A cancelled context stops the waits between retries at once.
 func TestClientStopsRetryingWhenCancelled(t *testing.T) {
-	c, sb, _ := newConfiguredSandboxClient(t, zettle.Config{Retries: zettle.Retries{MaxRetries: 5, WaitMin: time.Hour, WaitMax: time.Hour}})
+	c, sb, _ := zettletest.NewClient(t, zettle.Config{Retries: zettle.Retries{MaxRetries: 5, WaitMin: time.Hour, WaitMax: time.Hour}}, sandbox.OrgSpec{})
 	sb.InjectFault(sandbox.Fault{Method: "GET", Route: "/organizations/{org}/locations", Status: http.StatusServiceUnavailable, Times: 10})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()

@@ -33,7 +33,7 @@ func main() {
 	if *pageSize < 1 {
 		log.Fatalf("-page-size %d: must be at least 1", *pageSize)
 	}
-	v2, v3, ok := apiVersions(*api)
+	v2, v3, ok := sandbox.ParseAPIVersions(*api)
 	if !ok {
 		log.Fatalf("-api %q: use v2, v3 or both", *api)
 	}
@@ -43,18 +43,6 @@ func main() {
 }
 
 // apiVersions reads the -api flag: which Inventory API versions to serve.
-func apiVersions(api string) (v2, v3, ok bool) {
-	switch api {
-	case "v2":
-		return true, false, true
-	case "v3":
-		return false, true, true
-	case "both":
-		return true, true, true
-	}
-	return false, false, false
-}
-
 func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize int, newOrganization, v2, v3 bool) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {

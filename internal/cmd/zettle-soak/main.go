@@ -36,6 +36,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
 )
 
@@ -47,6 +48,9 @@ type options struct {
 	rate      float64
 	seed      int64
 	latency   time.Duration
+	// api names the versions served, v2 and v3 says which.
+	api    string
+	v2, v3 bool
 }
 
 func main() {
@@ -76,12 +80,17 @@ func parseFlags() (options, error) {
 	rate := flag.Float64("rate", 0.05, "`fraction` of API requests that fail at random, from 0 to 1")
 	seed := flag.Int64("seed", 1, "`seed` of the random faults")
 	latency := flag.Duration("latency", 0, "`delay` of every sandbox answer")
+	api := flag.String("api", "both", "Inventory API `versions` the sandbox serves: v2, v3 or both (the provider speaks v3 then)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %s", strings.Join(flag.Args(), " "))
 	}
 
-	opts := options{n: *n, cycles: *cycles, rate: *rate, seed: *seed, latency: *latency}
+	opts := options{n: *n, cycles: *cycles, rate: *rate, seed: *seed, latency: *latency, api: *api}
+	var ok bool
+	if opts.v2, opts.v3, ok = sandbox.ParseAPIVersions(*api); !ok {
+		return opts, fmt.Errorf("-api %q: use v2, v3 or both", *api)
+	}
 	var err error
 	if opts.provider, opts.terraform, err = tfdriver.ResolveTools(*provider, *terraform); err != nil {
 		return opts, err

@@ -95,6 +95,7 @@ func run(ctx context.Context, opts options, progress io.Writer) (*report, error)
 
 	sb := sandbox.New()
 	sb.SetLatency(opts.latency)
+	sb.SetAPIVersions(opts.v2, opts.v3)
 	org := sb.AddOrganization(sandbox.OrgSpec{})
 	products := scenario.AddCatalogue(org, opts.n)
 	srv := httptest.NewServer(sb)
@@ -410,8 +411,8 @@ func (r *report) String() string {
 	o := r.opts
 	fmt.Fprintf(&b, "zettle-soak report\n")
 	fmt.Fprintf(&b, "  %s, %s/%s, %d CPUs\n", r.terraformVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	fmt.Fprintf(&b, "  -n %d -cycles %d -rate %g -seed %d -latency %s (faults: %s; 429 with Retry-After %s)\n",
-		o.n, o.cycles, o.rate, o.seed, o.latency, kindNames(), retryAfter)
+	fmt.Fprintf(&b, "  -n %d -cycles %d -rate %g -seed %d -latency %s -api %s (faults: %s; 429 with Retry-After %s)\n",
+		o.n, o.cycles, o.rate, o.seed, o.latency, o.api, kindNames(), retryAfter)
 	fmt.Fprintf(&b, "cycles run:          %d of %d\n", r.cyclesRun, o.cycles)
 	fmt.Fprintf(&b, "products (N):        %d, 2 variants each, initial balance %d on the first\n", o.n, scenario.InitialBalance)
 	fmt.Fprintf(&b, "terraform commands:  %d run, %d of them re-runs\n", r.commands, r.reruns)

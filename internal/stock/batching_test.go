@@ -1,4 +1,4 @@
-package zettle_test
+package stock_test
 
 import (
 	"context"
@@ -7,37 +7,20 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/stock"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle/zettletest"
 )
-
-const (
-	routeBulk            = "POST /organizations/{org}/v2/inventory/bulk"
-	routeProductLookup   = "POST /organizations/{org}/inventory/products"
-	routeMove            = "PUT /organizations/{org}/inventory"
-	routeStoreLookup     = "GET /organizations/{org}/inventory/locations"
-	routeSetLowStock     = "PUT /custom-low-stock/locations/{location}"
-	routeSetLowStocks    = "POST /custom-low-stock/locations/{location}"
-	routeReadLowStock    = "GET /custom-low-stock/v2/locations/{location}"
-	routeDeleteLowStock  = "DELETE /custom-low-stock/locations/{location}/products/{product}/variants/{variant}"
-	routeDeleteLowStocks = "POST /custom-low-stock/locations/{location}/delete"
-)
-
-// batchOf coalesces exactly n calls at once; a smaller batch waits an hour,
-// so a test that does not fill its batches hangs instead of passing.
-func batchOf(n int) zettle.Batching {
-	return zettle.Batching{Enabled: true, MaxWait: time.Hour, MaxSize: n}
-}
 
 // oneVariantRequests adds n products of one variant each, and asks for each
 // variant to start at target.
-func oneVariantRequests(org *sandbox.Org, n int, target zettle.Quantity) []zettle.TrackingRequest {
-	var reqs []zettle.TrackingRequest
+func oneVariantRequests(org *sandbox.Org, n int, target zettle.Quantity) []stock.TrackingRequest {
+	var reqs []stock.TrackingRequest
 	for range n {
 		product, v := org.AddProduct(1)
-		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
+		reqs = append(reqs, stock.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
 			InitialBalances: map[string]zettle.Quantity{v[0]: target}})
 	}
 	return reqs
@@ -45,8 +28,8 @@ func oneVariantRequests(org *sandbox.Org, n int, target zettle.Quantity) []zettl
 
 // startAll starts tracking every request at the same time and returns each
 // one's outcome, in order.
-func startAll(c *zettle.Client, reqs []zettle.TrackingRequest) ([]zettle.TrackedProduct, []error) {
-	results := make([]zettle.TrackedProduct, len(reqs))
+func startAll(c *tracker, reqs []stock.TrackingRequest) ([]stock.TrackedProduct, []error) {
+	results := make([]stock.TrackedProduct, len(reqs))
 	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
 	for i, req := range reqs {
@@ -61,7 +44,7 @@ func bulkBodies(t *testing.T, sb *sandbox.Server) []zettle.BulkRequest {
 	t.Helper()
 	var out []zettle.BulkRequest
 	for _, r := range sb.Requests() {
-		if r.Route != routeBulk {
+		if r.Route != zettletest.RouteBulk {
 			continue
 		}
 		var body zettle.BulkRequest
@@ -89,13 +72,13 @@ func bulkProducts(t *testing.T, sb *sandbox.Server) [][]string {
 
 func TestBatchedStartsShareOneBulkRequestAndOneLookup(t *testing.T) {
 	const n = 8
-	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	c, sb, org := newBatchingSandboxClient(t, zettletest.BatchOf(n))
 	store := org.Location(sandbox.Store)
-	var reqs []zettle.TrackingRequest
+	var reqs []stock.TrackingRequest
 	for i := range n {
 		product, v := org.AddProduct(2)
 		// The zero target makes each start look its product up.
-		reqs = append(reqs, zettle.TrackingRequest{ProductUUID: product, LocationUUID: store,
+		reqs = append(reqs, stock.TrackingRequest{ProductUUID: product, LocationUUID: store,
 			InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(int64(i + 1)), v[1]: {}}})
 	}
 	results, errs := startAll(c, reqs)
@@ -117,15 +100,15 @@ func TestBatchedStartsShareOneBulkRequestAndOneLookup(t *testing.T) {
 	}
 	// One checks that none is tracked already; one reads the saved levels
 	// of the zero targets once tracking has started.
-	if got := sb.RequestCount(routeProductLookup); got != 2 {
+	if got := sb.RequestCount(zettletest.RouteProductLookup); got != 2 {
 		t.Errorf("%d product lookups, want 2", got)
 	}
-	if got := sb.RequestCount(routeMove); got != 0 {
+	if got := sb.RequestCount(zettletest.RouteMove); got != 0 {
 		t.Errorf("%d stock movements, want 0", got)
 	}
 }
 
-func firstWithTarget(req zettle.TrackingRequest, target zettle.Quantity) string {
+func firstWithTarget(req stock.TrackingRequest, target zettle.Quantity) string {
 	for v, q := range req.InitialBalances {
 		if q.Equal(target) {
 			return v
@@ -138,7 +121,7 @@ func firstWithTarget(req zettle.TrackingRequest, target zettle.Quantity) string 
 // those of products started together go out as one request.
 func TestBatchedStartsCorrectSavedLevelsInOneMovement(t *testing.T) {
 	const n = 4
-	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	c, sb, org := newBatchingSandboxClient(t, zettletest.BatchOf(n))
 	reqs := oneVariantRequests(org, n, zettle.QuantityOf(3))
 	for _, req := range reqs {
 		for v := range req.InitialBalances {
@@ -160,7 +143,7 @@ func TestBatchedStartsCorrectSavedLevelsInOneMovement(t *testing.T) {
 			}
 		}
 	}
-	if got := sb.RequestCount(routeMove); got != 1 {
+	if got := sb.RequestCount(zettletest.RouteMove); got != 1 {
 		t.Errorf("%d stock movements, want 1", got)
 	}
 }
@@ -169,7 +152,7 @@ func TestBatchedStartsCorrectSavedLevelsInOneMovement(t *testing.T) {
 // The others must still start, each sent again on its own.
 func TestBatchedStartRefusedForOneProductSucceedsForTheOthers(t *testing.T) {
 	const n = 5
-	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	c, sb, org := newBatchingSandboxClient(t, zettletest.BatchOf(n))
 	unknown := "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009"
 	reqs := oneVariantRequests(org, n, zettle.QuantityOf(4))
 	reqs[2].ProductUUID = unknown
@@ -221,7 +204,7 @@ func TestBatchedStartReconcilesAfterAFailureThatMayHaveApplied(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			const n = 3
-			c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+			c, sb, org := newBatchingSandboxClient(t, zettletest.BatchOf(n))
 			sb.InjectFault(tc.fault)
 			reqs := oneVariantRequests(org, n, zettle.QuantityOf(5))
 			_, errs := startAll(c, reqs)
@@ -242,7 +225,7 @@ func TestBatchedStartReconcilesAfterAFailureThatMayHaveApplied(t *testing.T) {
 			if moving != n {
 				t.Errorf("%d product changes moved stock, want %d: the failed batch only", moving, n)
 			}
-			if got := sb.RequestCount(routeMove); got != tc.movements {
+			if got := sb.RequestCount(zettletest.RouteMove); got != tc.movements {
 				t.Errorf("%d correcting movements, want %d", got, tc.movements)
 			}
 		})
@@ -253,7 +236,7 @@ func TestBatchedStartReconcilesAfterAFailureThatMayHaveApplied(t *testing.T) {
 // the error stands and nothing moved.
 func TestBatchedStartRateLimitedChangesNothing(t *testing.T) {
 	const n = 3
-	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
+	c, sb, org := newBatchingSandboxClient(t, zettletest.BatchOf(n))
 	sb.InjectFault(sandbox.Fault{Method: "POST", Route: "/organizations/{org}/v2/inventory/bulk", Status: http.StatusTooManyRequests, RetryAfter: "1"})
 	reqs := oneVariantRequests(org, n, zettle.QuantityOf(5))
 	_, errs := startAll(c, reqs)
@@ -273,7 +256,7 @@ func TestBatchedStartRateLimitedChangesNothing(t *testing.T) {
 }
 
 // expectStock asserts that each request's variants are at their targets.
-func expectStock(t *testing.T, org *sandbox.Org, reqs []zettle.TrackingRequest) {
+func expectStock(t *testing.T, org *sandbox.Org, reqs []stock.TrackingRequest) {
 	t.Helper()
 	for _, req := range reqs {
 		for v, want := range req.InitialBalances {
@@ -303,10 +286,10 @@ func TestSharedInventoryReadsSeeTheClientsChanges(t *testing.T) {
 	// confirm that it is not tracked.
 	lookups := func(want, confirmations int) {
 		t.Helper()
-		if got := sb.RequestCount(routeStoreLookup); got != want {
+		if got := sb.RequestCount(zettletest.RouteStoreLookup); got != want {
 			t.Errorf("%d location-wide lookups, want %d", got, want)
 		}
-		if got := sb.RequestCount(routeProductLookup); got != confirmations {
+		if got := sb.RequestCount(zettletest.RouteProductLookup); got != confirmations {
 			t.Errorf("%d product lookups, want %d", got, confirmations)
 		}
 	}
@@ -316,7 +299,7 @@ func TestSharedInventoryReadsSeeTheClientsChanges(t *testing.T) {
 	}
 	lookups(1, 2)
 
-	if _, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: p1, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v1[0]: zettle.QuantityOf(2)}}); err != nil {
+	if _, err := c.StartTracking(ctx, stock.TrackingRequest{ProductUUID: p1, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v1[0]: zettle.QuantityOf(2)}}); err != nil {
 		t.Fatal(err)
 	}
 	if inv := read(p1); !inv.Tracked || !inv.Balances[v1[0]].Equal(zettle.QuantityOf(2)) || inv.LocationUUID != org.Location(sandbox.Store) {
@@ -353,88 +336,6 @@ func TestSharedInventoryReadsSeeTheClientsChanges(t *testing.T) {
 	lookups(3, 5)
 }
 
-func TestSharedLowStockReadsSeeTheClientsChanges(t *testing.T) {
-	c, sb, org := newBatchingSandboxClient(t, zettle.DefaultBatching)
-	ctx := context.Background()
-	store := org.Location(sandbox.Store)
-	product, v := org.AddProduct(2)
-	refs := []zettle.VariantRef{{ProductUUID: product, VariantUUID: v[0]}, {ProductUUID: product, VariantUUID: v[1]}}
-	found := func(ref zettle.VariantRef) bool {
-		t.Helper()
-		_, ok, err := c.VariantLowStock(ctx, store, ref)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ok
-	}
-
-	if found(refs[0]) || found(refs[1]) {
-		t.Error("settings found before any was set")
-	}
-	level := 3.0
-	if err := c.ApplyLowStock(ctx, store, zettle.LowStock{ProductUUID: product, VariantUUID: v[0], Level: &level, Alert: true}); err != nil {
-		t.Fatal(err)
-	}
-	if !found(refs[0]) || found(refs[1]) {
-		t.Error("after set: wrong settings")
-	}
-	if err := c.ResetLowStock(ctx, store, refs[0]); err != nil {
-		t.Fatal(err)
-	}
-	if found(refs[0]) {
-		t.Error("still set after reset")
-	}
-	if got := sb.RequestCount(routeReadLowStock); got != 3 {
-		t.Errorf("%d location-wide low-stock reads, want 3 (one per state)", got)
-	}
-	// A lone write in a batching client uses the single endpoint.
-	if set, del := sb.RequestCount(routeSetLowStock), sb.RequestCount(routeDeleteLowStock); set != 1 || del != 1 {
-		t.Errorf("%d single sets and %d single deletes, want 1 and 1", set, del)
-	}
-}
-
-func TestBatchedLowStockWritesShareOneRequest(t *testing.T) {
-	const n = 6
-	c, sb, org := newBatchingSandboxClient(t, batchOf(n))
-	store := org.Location(sandbox.Store)
-	var refs []zettle.VariantRef
-	for range n / 2 {
-		product, v := org.AddProduct(2)
-		for _, variant := range v {
-			refs = append(refs, zettle.VariantRef{ProductUUID: product, VariantUUID: variant})
-		}
-	}
-	each := func(f func(ref zettle.VariantRef) error) {
-		t.Helper()
-		var wg sync.WaitGroup
-		for _, ref := range refs {
-			wg.Go(func() {
-				if err := f(ref); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-	}
-
-	each(func(ref zettle.VariantRef) error {
-		return c.ApplyLowStock(context.Background(), store, zettle.LowStock{ProductUUID: ref.ProductUUID, VariantUUID: ref.VariantUUID, Alert: true})
-	})
-	if got := org.LowStockCount(); got != n {
-		t.Errorf("%d settings, want %d", got, n)
-	}
-	each(func(ref zettle.VariantRef) error { return c.ResetLowStock(context.Background(), store, ref) })
-	if got := org.LowStockCount(); got != 0 {
-		t.Errorf("%d settings left, want 0", got)
-	}
-	if sets, dels := sb.RequestCount(routeSetLowStocks), sb.RequestCount(routeDeleteLowStocks); sets != 1 || dels != 1 {
-		t.Errorf("%d bulk sets and %d bulk deletes, want 1 and 1", sets, dels)
-	}
-	if singles := sb.RequestCount(routeSetLowStock, routeDeleteLowStock); singles != 0 {
-		t.Errorf("%d single requests, want 0", singles)
-	}
-}
-
 // Without batching, every call is its own request: the baseline.
 func TestUnbatchedClientSendsOneRequestPerCall(t *testing.T) {
 	const n = 5
@@ -454,7 +355,7 @@ func TestUnbatchedClientSendsOneRequestPerCall(t *testing.T) {
 	}
 	// Each start checks its product alone before it starts; each read
 	// looks its product up alone.
-	if bulks, lookups, shared := sb.RequestCount(routeBulk), sb.RequestCount(routeProductLookup), sb.RequestCount(routeStoreLookup); bulks != n || lookups != 2*n || shared != 0 {
+	if bulks, lookups, shared := sb.RequestCount(zettletest.RouteBulk), sb.RequestCount(zettletest.RouteProductLookup), sb.RequestCount(zettletest.RouteStoreLookup); bulks != n || lookups != 2*n || shared != 0 {
 		t.Errorf("%d bulk requests, %d product lookups, %d location-wide lookups; want %d, %d, 0", bulks, lookups, shared, n, 2*n)
 	}
 }

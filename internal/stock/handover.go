@@ -1,4 +1,4 @@
-package zettle
+package stock
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
 // DefaultHandoverWait is how long a start of a product that is tracked
@@ -112,7 +114,7 @@ func (st *productStop) wait(ctx context.Context) bool {
 // startSent records a start request that got err: unless the API refused
 // it, tracking may have started, and belongs to this start.
 func (p *runProducts) startSent(product string, err error) {
-	if err != nil && !MayHaveApplied(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+	if err != nil && !zettle.MayHaveApplied(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return
 	}
 	p.mu.Lock()
@@ -146,17 +148,17 @@ var ErrStartedThisRun = errors.New("tracking of the product was started in this 
 // already, with the per-product lookup (one request per batch of starts).
 // A tracked product that this client stops within its handover wait is
 // handed over: stopped reports that, and the start goes on as a replacement.
-func (c *Client) refuseTracked(ctx context.Context, location, product string) (stopped bool, err error) {
-	inv, err := c.ConfirmTracking(ctx, location, product)
+func (k *Keeper) refuseTracked(ctx context.Context, location, product string) (stopped bool, err error) {
+	inv, err := k.inv.ConfirmTracking(ctx, location, product)
 	if err != nil {
 		return false, fmt.Errorf("start tracking product %s: checking whether it is tracked already: %w", product, err)
 	}
 	if !inv.Tracked {
 		// A stop sent meanwhile may be what the lookup saw.
-		return c.run.stoppedHere(ctx, product), nil
+		return k.run.stoppedHere(ctx, product), nil
 	}
-	c.logf(ctx, "The product is tracked already; waiting briefly for this run to stop it", map[string]any{"product_uuid": product, "wait": c.handoverWait.String()})
-	if c.run.awaitStop(ctx, product, c.handoverWait) {
+	k.logf(ctx, "The product is tracked already; waiting briefly for this run to stop it", map[string]any{"product_uuid": product, "wait": k.handoverWait.String()})
+	if k.run.awaitStop(ctx, product, k.handoverWait) {
 		return true, nil
 	}
 	if err := ctx.Err(); err != nil {

@@ -1,10 +1,9 @@
-package zettle_test
+package stock_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,46 +11,34 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/stock"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle/zettletest"
 )
 
-// newSandboxClient returns a client without batching, and its sandbox.
-func newSandboxClient(t *testing.T) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
+// tracker is a client and the keeper of the stock rules working through it,
+// as the provider has them.
+type tracker struct {
+	*zettle.Client
+	*stock.Keeper
+}
+
+// newTracker returns a tracker for a new sandbox organization of spec.
+func newTracker(t *testing.T, cfg zettle.Config, keep stock.Config, spec sandbox.OrgSpec) (*tracker, *sandbox.Server, *sandbox.Org) {
+	t.Helper()
+	c, sb, org := zettletest.NewClient(t, cfg, spec)
+	return &tracker{c, stock.New(c, keep)}, sb, org
+}
+
+// newSandboxClient returns a tracker without batching, and its sandbox.
+func newSandboxClient(t *testing.T) (*tracker, *sandbox.Server, *sandbox.Org) {
 	t.Helper()
 	return newBatchingSandboxClient(t, zettle.Batching{})
 }
 
-func newBatchingSandboxClient(t *testing.T, batching zettle.Batching) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
+func newBatchingSandboxClient(t *testing.T, batching zettle.Batching) (*tracker, *sandbox.Server, *sandbox.Org) {
 	t.Helper()
-	return newConfiguredSandboxClient(t, zettle.Config{Batching: batching})
-}
-
-// fastRetries retries as the provider does, with waits short enough for tests.
-var fastRetries = zettle.Retries{MaxRetries: 3, WaitMin: time.Millisecond, WaitMax: 5 * time.Millisecond}
-
-func newRetryingSandboxClient(t *testing.T) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
-	t.Helper()
-	return newConfiguredSandboxClient(t, zettle.Config{Retries: fastRetries})
-}
-
-// newConfiguredSandboxClient returns a client configured as cfg, with the
-// sandbox's URL and its organization's token.
-func newConfiguredSandboxClient(t *testing.T, cfg zettle.Config) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
-	t.Helper()
-	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	org := sb.AddOrganization(sandbox.OrgSpec{})
-	cfg.InventoryURL, cfg.Tokens = srv.URL, zettle.StaticToken(org.Token)
-	if cfg.APIVersion == "" {
-		// These tests assert v2's requests; v3_test.go covers v3.
-		cfg.APIVersion = zettle.APIVersionV2
-	}
-	c, err := zettle.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, sb, org
+	return newTracker(t, zettle.Config{Batching: batching}, stock.Config{}, sandbox.OrgSpec{})
 }
 
 func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
@@ -77,7 +64,7 @@ func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
 				}
 				org.SetTracking(product, false)
 			}
-			got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+			got, err := c.StartTracking(context.Background(), stock.TrackingRequest{
 				ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
 				InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(10), v[1]: {}},
 			})
@@ -100,15 +87,15 @@ func TestStartTrackingReachesTargetsFromAnyStartingLevel(t *testing.T) {
 // A product tracked already, from the POS app or by an earlier start, is
 // never started again: the start is refused and nothing moves.
 func TestStartTrackingRefusesAProductTrackedAlready(t *testing.T) {
-	c, sb, org := newConfiguredSandboxClient(t, zettle.Config{HandoverWait: 10 * time.Millisecond})
+	c, sb, org := newTracker(t, zettle.Config{}, stock.Config{HandoverWait: 10 * time.Millisecond}, sandbox.OrgSpec{})
 	product, v := org.AddProduct(1)
 	org.SetTracking(product, true)
 	if err := org.Restock(product, v[0], 37); err != nil {
 		t.Fatal(err)
 	}
-	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: {}}}
+	req := stock.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: {}}}
 	_, err := c.StartTracking(context.Background(), req)
-	var tracked *zettle.AlreadyTrackedError
+	var tracked *stock.AlreadyTrackedError
 	if !errors.As(err, &tracked) || tracked.ProductUUID != product {
 		t.Fatalf("error %v, want the product tracked already", err)
 	}
@@ -124,7 +111,7 @@ func TestStartTrackingRefusesAProductTrackedAlready(t *testing.T) {
 // handed over: the start goes on as a replacement, without moving stock
 // before the saved levels are read.
 func TestStartTrackingTakesOverAProductStoppedMeanwhile(t *testing.T) {
-	c, sb, org := newConfiguredSandboxClient(t, zettle.Config{HandoverWait: time.Minute})
+	c, sb, org := newTracker(t, zettle.Config{}, stock.Config{HandoverWait: time.Minute}, sandbox.OrgSpec{})
 	ctx := context.Background()
 	product, v := org.AddProduct(1)
 	org.SetTracking(product, true)
@@ -133,7 +120,7 @@ func TestStartTrackingTakesOverAProductStoppedMeanwhile(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5)}})
+		_, err := c.StartTracking(ctx, stock.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5)}})
 		done <- err
 	}()
 	for sb.RequestCount("POST /organizations/{org}/inventory/products") == 0 {
@@ -164,10 +151,10 @@ func TestStopTrackingLeavesAProductStartedThisRun(t *testing.T) {
 	c, sb, org := newSandboxClient(t)
 	ctx := context.Background()
 	product, _ := org.AddProduct(1)
-	if _, err := c.StartTracking(ctx, zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store)}); err != nil {
+	if _, err := c.StartTracking(ctx, stock.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.StopTracking(ctx, product); !errors.Is(err, zettle.ErrStartedThisRun) {
+	if err := c.StopTracking(ctx, product); !errors.Is(err, stock.ErrStartedThisRun) {
 		t.Errorf("error %v, want ErrStartedThisRun", err)
 	}
 	if !org.IsTracked(product) || sb.RequestCount("DELETE /organizations/{org}/inventory/products/{product}") != 0 {
@@ -178,7 +165,7 @@ func TestStopTrackingLeavesAProductStartedThisRun(t *testing.T) {
 func TestStartTrackingWithoutBalancesMovesNothing(t *testing.T) {
 	c, sb, org := newSandboxClient(t)
 	product, _ := org.AddProduct(1)
-	if _, err := c.StartTracking(context.Background(), zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store)}); err != nil {
+	if _, err := c.StartTracking(context.Background(), stock.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range sb.Requests() {
@@ -195,7 +182,7 @@ func TestStartTrackingRefusesLocationsOtherThanStore(t *testing.T) {
 	c, _, org := newSandboxClient(t)
 	product, _ := org.AddProduct(1)
 	for _, loc := range []string{org.Location(sandbox.Bin), "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009"} {
-		if _, err := c.StartTracking(context.Background(), zettle.TrackingRequest{ProductUUID: product, LocationUUID: loc}); err == nil {
+		if _, err := c.StartTracking(context.Background(), stock.TrackingRequest{ProductUUID: product, LocationUUID: loc}); err == nil {
 			t.Errorf("location %s accepted", loc)
 		}
 	}
@@ -216,7 +203,7 @@ func TestStartAfterStopMovesOnlyTheDifference(t *testing.T) {
 	if err := org.Restock(product, v[0], 5); err != nil {
 		t.Fatal(err)
 	}
-	req := zettle.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}}
+	req := stock.TrackingRequest{ProductUUID: product, LocationUUID: org.Location(sandbox.Store), InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}}
 	if err := c.StopTracking(ctx, product); err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +257,7 @@ func TestStartTrackingArithmeticIsExact(t *testing.T) {
 				t.Fatal(err)
 			}
 			org.SetTracking(product, false)
-			got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+			got, err := c.StartTracking(context.Background(), stock.TrackingRequest{
 				ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
 				InitialBalances: map[string]zettle.Quantity{v[0]: qty(tc.target)},
 			})
@@ -301,7 +288,7 @@ func TestStartTrackingRefusesTargetsOutOfBounds(t *testing.T) {
 	for _, target := range []string{"-1", "0.0001", "1000000000000", "1e20"} {
 		c, sb, org := newSandboxClient(t)
 		product, v := org.AddProduct(1)
-		_, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+		_, err := c.StartTracking(context.Background(), stock.TrackingRequest{
 			ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
 			InitialBalances: map[string]zettle.Quantity{v[0]: qty(target)},
 		})
@@ -327,11 +314,11 @@ func TestStartTrackingReportsABalanceMismatch(t *testing.T) {
 	}
 	org.SetTracking(product, false)
 	sb.InjectFault(sandbox.Fault{Method: "PUT", Route: "/organizations/{org}/inventory", SellAfterCommit: decimal.RequireFromString("0.25")})
-	got, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+	got, err := c.StartTracking(context.Background(), stock.TrackingRequest{
 		ProductUUID: product, LocationUUID: org.Location(sandbox.Store),
 		InitialBalances: map[string]zettle.Quantity{v[0]: qty("1"), v[1]: qty("2")},
 	})
-	var mismatch *zettle.BalanceMismatchError
+	var mismatch *stock.BalanceMismatchError
 	if !errors.As(err, &mismatch) {
 		t.Fatalf("error %v, want a BalanceMismatchError", err)
 	}

@@ -1,37 +1,25 @@
-package zettle_test
+package stock_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/stock"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle/zettletest"
 )
 
-// newOrganizationClient returns a client configured as cfg for a new
+// newOrganizationClient returns a tracker configured as cfg for a new
 // organization: one without locations until tracking first starts.
-func newOrganizationClient(t *testing.T, cfg zettle.Config) (*zettle.Client, *sandbox.Server, *sandbox.Org) {
+func newOrganizationClient(t *testing.T, cfg zettle.Config) (*tracker, *sandbox.Server, *sandbox.Org) {
 	t.Helper()
-	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	org := sb.AddOrganization(sandbox.OrgSpec{NewOrganization: true})
-	cfg.InventoryURL, cfg.Tokens = srv.URL, zettle.StaticToken(org.Token)
-	if cfg.APIVersion == "" {
-		// These tests assert v2's requests; v3_test.go covers v3.
-		cfg.APIVersion = zettle.APIVersionV2
-	}
-	c, err := zettle.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, sb, org
+	return newTracker(t, cfg, stock.Config{}, sandbox.OrgSpec{NewOrganization: true})
 }
 
 // routesSeen lists the routes of the requests the sandbox answered, in order,
@@ -50,7 +38,7 @@ func routesSeen(sb *sandbox.Server) []string {
 
 // expectMovedInOnce asserts that the ledger holds exactly one movement from
 // SUPPLIER to STORE per positive target, of the target, and nothing else.
-func expectMovedInOnce(t *testing.T, org *sandbox.Org, reqs ...zettle.TrackingRequest) {
+func expectMovedInOnce(t *testing.T, org *sandbox.Org, reqs ...stock.TrackingRequest) {
 	t.Helper()
 	want := map[string]string{}
 	for _, req := range reqs {
@@ -63,7 +51,7 @@ func expectMovedInOnce(t *testing.T, org *sandbox.Org, reqs ...zettle.TrackingRe
 	got := map[string]string{}
 	for _, m := range org.Movements() {
 		key := m.Product + "/" + m.Variant
-		if m.From != sandbox.Supplier || m.To != sandbox.Store || m.Route != routeMove {
+		if m.From != sandbox.Supplier || m.To != sandbox.Store || m.Route != zettletest.RouteMove {
 			t.Errorf("unexpected movement %+v", m)
 			continue
 		}
@@ -94,7 +82,7 @@ func TestCachedLocationsKeepsNoIncompleteList(t *testing.T) {
 			t.Fatalf("locations once tracking started: %v, %v", locs, err)
 		}
 	}
-	if got := sb.RequestCount(routeLocations); got != 3 {
+	if got := sb.RequestCount(zettletest.RouteLocations); got != 3 {
 		t.Errorf("%d listings, want 3: each empty one, then one kept", got)
 	}
 }
@@ -104,7 +92,7 @@ func TestCachedLocationsKeepsNoIncompleteList(t *testing.T) {
 func TestStartTrackingInNewOrganization(t *testing.T) {
 	c, sb, org := newOrganizationClient(t, zettle.Config{})
 	product, v := org.AddProduct(2)
-	req := zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5), v[1]: zettle.QuantityOf(0)}}
+	req := stock.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5), v[1]: zettle.QuantityOf(0)}}
 	got, err := c.StartTracking(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +101,7 @@ func TestStartTrackingInNewOrganization(t *testing.T) {
 	if store == "" || got.LocationUUID != store || fmt.Sprint(got.Balances) != fmt.Sprint(map[string]zettle.Quantity{v[0]: zettle.QuantityOf(5)}) {
 		t.Errorf("got %+v, want the STORE location %s and balances {%s: 5}", got, store, v[0])
 	}
-	if seen, want := routesSeen(sb), []string{routeLocations, routeBulk, routeLocations, routeMove}; !slices.Equal(seen, want) {
+	if seen, want := routesSeen(sb), []string{zettletest.RouteLocations, zettletest.RouteBulk, zettletest.RouteLocations, zettletest.RouteMove}; !slices.Equal(seen, want) {
 		t.Errorf("requests %v, want %v", seen, want)
 	}
 	bodies := bulkBodies(t, sb)
@@ -132,8 +120,8 @@ func TestStartTrackingInNewOrganization(t *testing.T) {
 // locations exist, takes the usual path.
 func TestBatchedStartsInNewOrganizationShareRequests(t *testing.T) {
 	const n = 3
-	c, sb, org := newOrganizationClient(t, zettle.Config{Batching: batchOf(n)})
-	newRequests := func() []zettle.TrackingRequest {
+	c, sb, org := newOrganizationClient(t, zettle.Config{Batching: zettletest.BatchOf(n)})
+	newRequests := func() []stock.TrackingRequest {
 		reqs := oneVariantRequests(org, n, zettle.QuantityOf(4))
 		for i := range reqs {
 			reqs[i].LocationUUID = ""
@@ -149,12 +137,12 @@ func TestBatchedStartsInNewOrganizationShareRequests(t *testing.T) {
 		}
 	}
 	seen := routesSeen(sb)
-	bulkAt := slices.Index(seen, routeBulk)
-	if bulkAt < 1 || sb.RequestCount(routeBulk) != 1 || sb.RequestCount(routeMove) != 1 {
+	bulkAt := slices.Index(seen, zettletest.RouteBulk)
+	if bulkAt < 1 || sb.RequestCount(zettletest.RouteBulk) != 1 || sb.RequestCount(zettletest.RouteMove) != 1 {
 		t.Fatalf("requests %v, want listings, one bulk request, then one movement", seen)
 	}
 	after := seen[bulkAt+1:]
-	if want := []string{routeLocations, routeMove}; !slices.Equal(after, want) {
+	if want := []string{zettletest.RouteLocations, zettletest.RouteMove}; !slices.Equal(after, want) {
 		t.Errorf("requests after the bulk request %v, want %v", after, want)
 	}
 	if products := bulkProducts(t, sb); len(products[0]) != n || len(bulkBodies(t, sb)[0].ProductChanges[0].VariantChanges) != 0 {
@@ -167,7 +155,7 @@ func TestBatchedStartsInNewOrganizationShareRequests(t *testing.T) {
 	if _, errs := startAll(c, second); errors.Join(errs...) != nil {
 		t.Fatal(errs)
 	}
-	if seen := routesSeen(sb); !slices.Equal(seen, []string{routeProductLookup, routeBulk}) {
+	if seen := routesSeen(sb); !slices.Equal(seen, []string{zettletest.RouteProductLookup, zettletest.RouteBulk}) {
 		t.Errorf("second batch: requests %v, want one product lookup checking that none is tracked, then one bulk request that moves the stock", seen)
 	}
 	if b := bulkBodies(t, sb); len(b) != 1 || b[0].ReturnBalanceForLocationUUID != store || len(b[0].ProductChanges[0].VariantChanges) != 1 {
@@ -190,9 +178,9 @@ func TestStartTrackingInNewOrganizationAfterLostAnswers(t *testing.T) {
 		"a listing fails with server errors": {Method: http.MethodGet, Route: listPath, Status: http.StatusInternalServerError, Times: 2},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c, sb, org := newOrganizationClient(t, zettle.Config{Retries: fastRetries})
+			c, sb, org := newOrganizationClient(t, zettle.Config{Retries: zettletest.FastRetries})
 			product, v := org.AddProduct(1)
-			req := zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}}
+			req := stock.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}}
 			sb.InjectFault(fault)
 			got, err := c.StartTracking(context.Background(), req)
 			if err != nil {
@@ -209,15 +197,15 @@ func TestStartTrackingInNewOrganizationAfterLostAnswers(t *testing.T) {
 // Without an answer at all, tracking may have started: the error says so,
 // and no stock moved.
 func TestStartTrackingInNewOrganizationWithoutAnAnswer(t *testing.T) {
-	c, sb, org := newOrganizationClient(t, zettle.Config{Retries: fastRetries})
+	c, sb, org := newOrganizationClient(t, zettle.Config{Retries: zettletest.FastRetries})
 	product, v := org.AddProduct(1)
 	sb.InjectFault(sandbox.Fault{Method: http.MethodPost, Route: "/organizations/{org}/v2/inventory/bulk", CutAfterCommit: true, Times: 10})
-	_, err := c.StartTracking(context.Background(), zettle.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}})
-	var incomplete *zettle.IncompleteStartError
+	_, err := c.StartTracking(context.Background(), stock.TrackingRequest{ProductUUID: product, InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(7)}})
+	var incomplete *stock.IncompleteStartError
 	if !errors.As(err, &incomplete) {
 		t.Fatalf("error %v, want an IncompleteStartError", err)
 	}
-	if len(org.Movements()) != 0 || sb.RequestCount(routeMove) != 0 {
+	if len(org.Movements()) != 0 || sb.RequestCount(zettletest.RouteMove) != 0 {
 		t.Errorf("stock moved without an answer to the start: %+v", org.Movements())
 	}
 }
@@ -227,16 +215,16 @@ func TestStartTrackingInNewOrganizationWithoutAnAnswer(t *testing.T) {
 func TestStartTrackingInNewOrganizationRefusals(t *testing.T) {
 	c, sb, org := newOrganizationClient(t, zettle.Config{})
 	product, v := org.AddProduct(1)
-	_, err := c.StartTracking(context.Background(), zettle.TrackingRequest{
+	_, err := c.StartTracking(context.Background(), stock.TrackingRequest{
 		ProductUUID: product, LocationUUID: "fd4a39a0-e2ef-11e6-ba64-85247ae2a737", InitialBalances: map[string]zettle.Quantity{v[0]: zettle.QuantityOf(1)},
 	})
 	var missing *zettle.MissingLocationError
-	if !errors.As(err, &missing) || sb.RequestCount(routeBulk) != 0 || org.IsTracked(product) {
-		t.Errorf("configured location: %v, %d bulk requests; want a missing STORE location and nothing sent", err, sb.RequestCount(routeBulk))
+	if !errors.As(err, &missing) || sb.RequestCount(zettletest.RouteBulk) != 0 || org.IsTracked(product) {
+		t.Errorf("configured location: %v, %d bulk requests; want a missing STORE location and nothing sent", err, sb.RequestCount(zettletest.RouteBulk))
 	}
 
-	_, err = c.StartTracking(context.Background(), zettle.TrackingRequest{ProductUUID: "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009"})
-	var incomplete *zettle.IncompleteStartError
+	_, err = c.StartTracking(context.Background(), stock.TrackingRequest{ProductUUID: "0b1e7f2c-7d1f-11ee-8c1a-0242ac120009"})
+	var incomplete *stock.IncompleteStartError
 	if err == nil || errors.As(err, &incomplete) || org.Location(sandbox.Store) != "" {
 		t.Errorf("unknown product: %v, STORE %q; want a plain error and still no locations", err, org.Location(sandbox.Store))
 	}

@@ -1,4 +1,4 @@
-package zettle
+package stock
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
 // TrackingRequest asks for a product to be tracked, with some of its variants
@@ -20,7 +22,7 @@ type TrackingRequest struct {
 	LocationUUID string
 	// InitialBalances maps variant UUIDs to the balance each must have once
 	// tracking has started. Nil or empty moves no stock.
-	InitialBalances map[string]Quantity
+	InitialBalances map[string]zettle.Quantity
 }
 
 // TrackedProduct is a product's state after tracking started.
@@ -30,7 +32,7 @@ type TrackedProduct struct {
 	LocationUUID string
 	// Balances holds the non-zero balances known from the answers: every
 	// variant of InitialBalances, and any other the service reported.
-	Balances map[string]Quantity
+	Balances map[string]zettle.Quantity
 }
 
 // StartTracking starts tracking a product and brings the listed variants to
@@ -66,39 +68,39 @@ type TrackedProduct struct {
 //
 // An error after a request that may have started tracking is an
 // *IncompleteStartError.
-func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (TrackedProduct, error) {
+func (k *Keeper) StartTracking(ctx context.Context, req TrackingRequest) (TrackedProduct, error) {
 	if err := checkTargets(req.InitialBalances); err != nil {
 		return TrackedProduct{}, fmt.Errorf("start tracking product %s: %w", req.ProductUUID, err)
 	}
-	locs, err := c.CachedLocations(ctx)
-	var missing *MissingLocationError
+	locs, err := k.inv.CachedLocations(ctx)
+	var missing *zettle.MissingLocationError
 	firstStart := errors.As(err, &missing) && req.LocationUUID == ""
 	if firstStart {
-		locs, req.LocationUUID, err = c.startInNewOrganization(ctx, req.ProductUUID)
+		locs, req.LocationUUID, err = k.startInNewOrganization(ctx, req.ProductUUID)
 	}
 	if err != nil {
 		return TrackedProduct{LocationUUID: req.LocationUUID}, err
 	}
 	if req.LocationUUID == "" {
-		store, _ := locs.ByType(LocationStore)
+		store, _ := locs.ByType(zettle.LocationStore)
 		req.LocationUUID = store.UUID
 	}
 	if err := checkStoreLocation(locs, req.LocationUUID); err != nil {
 		return TrackedProduct{}, fmt.Errorf("start tracking product %s: %w", req.ProductUUID, err)
 	}
-	supplier, _ := locs.ByType(LocationSupplier)
-	bin, _ := locs.ByType(LocationBin)
+	supplier, _ := locs.ByType(zettle.LocationSupplier)
+	bin, _ := locs.ByType(zettle.LocationBin)
 	start := tracking{TrackingRequest: req, supplier: supplier.UUID, bin: bin.UUID, variants: slices.Sorted(maps.Keys(req.InitialBalances))}
 
-	var balances map[string]Quantity
+	var balances map[string]zettle.Quantity
 	if firstStart {
 		// Tracking has started. Before it the organization had no
 		// locations, so no saved levels: every variant is at zero.
-		balances = map[string]Quantity{}
+		balances = map[string]zettle.Quantity{}
 		for _, v := range start.variants {
-			balances[v] = Quantity{}
+			balances[v] = zettle.Quantity{}
 		}
-	} else if balances, err = c.startMovingStock(ctx, start); err != nil {
+	} else if balances, err = k.startMovingStock(ctx, start); err != nil {
 		return TrackedProduct{LocationUUID: req.LocationUUID}, err
 	}
 
@@ -106,7 +108,7 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		// Variants that the bulk request did not move (a target of zero) are
 		// not in its answer; only a lookup shows their saved levels.
 		if !allKnown(balances, start.variants) {
-			inv, err := c.batch.lookups.Do(ctx, req.LocationUUID, req.ProductUUID)
+			inv, err := k.inv.ConfirmTracking(ctx, req.LocationUUID, req.ProductUUID)
 			if err != nil {
 				return TrackedProduct{LocationUUID: req.LocationUUID}, start.incomplete(err)
 			}
@@ -116,7 +118,7 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		if len(fixes) == 0 {
 			break
 		}
-		moved, err := c.batch.moves.Do(ctx, req.LocationUUID, fixes)
+		moved, err := k.inv.Move(ctx, req.LocationUUID, fixes)
 		if err == nil {
 			if moved == nil {
 				// The answer gives no balances (v3): each fix brought
@@ -126,10 +128,10 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 			maps.Copy(balances, moved)
 			break
 		}
-		if !MayHaveApplied(err) || ctx.Err() != nil || attempt > maxReconciliations {
+		if !zettle.MayHaveApplied(err) || ctx.Err() != nil || attempt > maxReconciliations {
 			return TrackedProduct{LocationUUID: req.LocationUUID}, start.incomplete(err)
 		}
-		c.logf(ctx, "The answer to a stock movement was lost; reading the balances again", map[string]any{"product_uuid": req.ProductUUID, "error": err.Error()})
+		k.logf(ctx, "The answer to a stock movement was lost; reading the balances again", map[string]any{"product_uuid": req.ProductUUID, "error": err.Error()})
 		balances = nil
 	}
 	for v, q := range balances {
@@ -147,40 +149,40 @@ func (c *Client) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 // startMovingStock starts tracking, moving each target in from SUPPLIER in
 // the same bulk request, and returns the balances it answered; nil after a
 // lost answer, once tracking has been started again without moving stock.
-func (c *Client) startMovingStock(ctx context.Context, start tracking) (map[string]Quantity, error) {
+func (k *Keeper) startMovingStock(ctx context.Context, start tracking) (map[string]zettle.Quantity, error) {
 	// A product stopped earlier in this run, as when Terraform replaces the
 	// resource, is no one else's. Any other must not be tracked already.
-	stopped := c.run.stoppedHere(ctx, start.ProductUUID)
+	stopped := k.run.stoppedHere(ctx, start.ProductUUID)
 	if !stopped {
 		var err error
-		if stopped, err = c.refuseTracked(ctx, start.LocationUUID, start.ProductUUID); err != nil {
+		if stopped, err = k.refuseTracked(ctx, start.LocationUUID, start.ProductUUID); err != nil {
 			return nil, err
 		}
 	}
-	api, err := c.api(ctx)
+	movesStock, err := k.inv.StartsMoveStock(ctx)
 	if err != nil {
 		return nil, err
 	}
 	change := start.change()
-	if stopped || !api.startMovesStock() {
+	if stopped || !movesStock {
 		// A product stopped before gets its saved levels back, so no
 		// stock moves before they are read; and some API versions cannot
 		// move stock as tracking starts.
 		change = start.trackingOnly()
 	}
-	balances, err := c.batch.starts.Do(ctx, start.LocationUUID, change)
-	c.run.startSent(start.ProductUUID, err)
+	balances, err := k.inv.Start(ctx, start.LocationUUID, change)
+	k.run.startSent(start.ProductUUID, err)
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
 		// Timed out or interrupted, perhaps with the request on its way.
 		return nil, start.incomplete(fmt.Errorf("start tracking: gave up waiting for the answer: %w", err))
-	case !MayHaveApplied(err):
+	case !zettle.MayHaveApplied(err):
 		return nil, notInLibrary(start.ProductUUID, err)
 	default:
-		c.logf(ctx, "The answer to starting tracking was lost; starting again without moving stock, then moving what is missing",
+		k.logf(ctx, "The answer to starting tracking was lost; starting again without moving stock, then moving what is missing",
 			map[string]any{"product_uuid": start.ProductUUID, "error": err.Error()})
-		if _, err := api.start(ctx, start.LocationUUID, []ProductChange{start.trackingOnly()}); err != nil {
+		if _, err := k.inv.Start(ctx, start.LocationUUID, start.trackingOnly()); err != nil {
 			return nil, start.incomplete(err)
 		}
 		balances = nil
@@ -196,16 +198,16 @@ func (c *Client) startMovingStock(ctx context.Context, start tracking) (map[stri
 // The tracking-only request is safe to repeat, so the retry policy repeats
 // it after a lost answer; if no answer comes at all, tracking may have
 // started.
-func (c *Client) startInNewOrganization(ctx context.Context, product string) (Locations, string, error) {
-	c.logf(ctx, "The organization has no locations yet; starting tracking without moving stock, which creates them", map[string]any{"product_uuid": product})
+func (k *Keeper) startInNewOrganization(ctx context.Context, product string) (zettle.Locations, string, error) {
+	k.logf(ctx, "The organization has no locations yet; starting tracking without moving stock, which creates them", map[string]any{"product_uuid": product})
 	incomplete := func(err error) error { return &IncompleteStartError{ProductUUID: product, Err: err} }
-	store, err := c.batch.firstStarts.Do(ctx, struct{}{}, ProductChange{ProductUUID: product, TrackingStatusChange: StartTracking})
-	c.run.startSent(product, err)
+	store, err := k.inv.StartInNewOrganization(ctx, product)
+	k.run.startSent(product, err)
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
 		return nil, "", incomplete(fmt.Errorf("start tracking: gave up waiting for the answer: %w", err))
-	case MayHaveApplied(err):
+	case zettle.MayHaveApplied(err):
 		return nil, "", incomplete(err)
 	default:
 		return nil, "", notInLibrary(product, err)
@@ -213,10 +215,10 @@ func (c *Client) startInNewOrganization(ctx context.Context, product string) (Lo
 	// A listing that was under way before tracking started may answer
 	// without the locations; the next one starts after it, so after the
 	// start, and sees them.
-	var locs Locations
-	var missing *MissingLocationError
+	var locs zettle.Locations
+	var missing *zettle.MissingLocationError
 	for range 2 {
-		if locs, err = c.CachedLocations(ctx); !errors.As(err, &missing) {
+		if locs, err = k.inv.CachedLocations(ctx); !errors.As(err, &missing) {
 			break
 		}
 	}
@@ -224,7 +226,7 @@ func (c *Client) startInNewOrganization(ctx context.Context, product string) (Lo
 		return nil, store, incomplete(fmt.Errorf("tracking started, but: %w", err))
 	}
 	if store == "" {
-		listed, _ := locs.ByType(LocationStore)
+		listed, _ := locs.ByType(zettle.LocationStore)
 		store = listed.UUID
 	}
 	if err := checkStoreLocation(locs, store); err != nil {
@@ -247,11 +249,11 @@ type tracking struct {
 
 // change starts tracking and moves each positive target in from SUPPLIER,
 // on the assumption that the variants start from zero.
-func (t tracking) change() ProductChange {
+func (t tracking) change() zettle.ProductChange {
 	change := t.trackingOnly()
 	for _, v := range t.variants {
 		if target := t.InitialBalances[v]; target.Sign() > 0 {
-			change.VariantChanges = append(change.VariantChanges, VariantChange{
+			change.VariantChanges = append(change.VariantChanges, zettle.VariantChange{
 				VariantUUID: v, FromLocationUUID: t.supplier, ToLocationUUID: t.LocationUUID, Change: target,
 			})
 		}
@@ -259,28 +261,28 @@ func (t tracking) change() ProductChange {
 	return change
 }
 
-func (t tracking) trackingOnly() ProductChange {
-	return ProductChange{ProductUUID: t.ProductUUID, TrackingStatusChange: StartTracking}
+func (t tracking) trackingOnly() zettle.ProductChange {
+	return zettle.ProductChange{ProductUUID: t.ProductUUID, TrackingStatusChange: zettle.StartTracking}
 }
 
 // fixes are the movements that bring balances to their targets.
-func (t tracking) fixes(balances map[string]Quantity) []Movement {
-	var fixes []Movement
+func (t tracking) fixes(balances map[string]zettle.Quantity) []zettle.Movement {
+	var fixes []zettle.Movement
 	for _, v := range t.variants {
 		have, want := balances[v], t.InitialBalances[v]
 		switch have.Cmp(want) {
 		case -1:
-			fixes = append(fixes, Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.supplier, ToLocationUUID: t.LocationUUID, Change: want.Sub(have)})
+			fixes = append(fixes, zettle.Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.supplier, ToLocationUUID: t.LocationUUID, Change: want.Sub(have)})
 		case +1:
-			fixes = append(fixes, Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.LocationUUID, ToLocationUUID: t.bin, Change: have.Sub(want)})
+			fixes = append(fixes, zettle.Movement{ProductUUID: t.ProductUUID, VariantUUID: v, FromLocationUUID: t.LocationUUID, ToLocationUUID: t.bin, Change: have.Sub(want)})
 		}
 	}
 	return fixes
 }
 
 // targetsOf gives the balances that fixes, once made, leave: their targets.
-func (t tracking) targetsOf(fixes []Movement) map[string]Quantity {
-	out := make(map[string]Quantity, len(fixes))
+func (t tracking) targetsOf(fixes []zettle.Movement) map[string]zettle.Quantity {
+	out := make(map[string]zettle.Quantity, len(fixes))
 	for _, f := range fixes {
 		out[f.VariantUUID] = t.InitialBalances[f.VariantUUID]
 	}
@@ -289,7 +291,7 @@ func (t tracking) targetsOf(fixes []Movement) map[string]Quantity {
 
 // mismatches lists the variants whose balances differ from their targets. A
 // variant the answers leave out has none.
-func (t tracking) mismatches(balances map[string]Quantity) []BalanceMismatch {
+func (t tracking) mismatches(balances map[string]zettle.Quantity) []BalanceMismatch {
 	var out []BalanceMismatch
 	for _, v := range t.variants {
 		if want, have := t.InitialBalances[v], balances[v]; !have.Equal(want) {
@@ -301,7 +303,7 @@ func (t tracking) mismatches(balances map[string]Quantity) []BalanceMismatch {
 
 // checkTargets refuses, before any request, a target the provider may not
 // send.
-func checkTargets(targets map[string]Quantity) error {
+func checkTargets(targets map[string]zettle.Quantity) error {
 	for _, v := range slices.Sorted(maps.Keys(targets)) {
 		if err := targets[v].CheckBounds(); err != nil {
 			return fmt.Errorf("initial balance of variant %s: %w", v, err)
@@ -338,7 +340,7 @@ type BalanceMismatchError struct {
 // BalanceMismatch is one variant whose balance differs from its target.
 type BalanceMismatch struct {
 	VariantUUID    string
-	Target, Actual Quantity
+	Target, Actual zettle.Quantity
 }
 
 func (e *BalanceMismatchError) Error() string {
@@ -350,24 +352,10 @@ func (e *BalanceMismatchError) Error() string {
 		e.ProductUUID, strings.Join(parts, "; "))
 }
 
-// MayHaveApplied reports whether a failed request may have been applied all
-// the same: it was sent, and no answer came back that says it was refused.
-// That is a lost or cut answer, a 5xx, and a 2xx whose body could not be
-// read. Only a 4xx read whole, or a connection never opened, says that
-// nothing changed.
-func MayHaveApplied(err error) bool {
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	refused := apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !apiErr.Unreadable
-	return !refused && !apiErr.NotSent
-}
-
 // notInLibrary says, for a product the API does not know (404, or 400 naming
 // it), that it is not in the product library.
 func notInLibrary(product string, err error) error {
-	var apiErr *APIError
+	var apiErr *zettle.APIError
 	if !errors.As(err, &apiErr) || (apiErr.StatusCode != http.StatusNotFound && apiErr.StatusCode != http.StatusBadRequest) {
 		return err
 	}
@@ -377,70 +365,20 @@ func notInLibrary(product string, err error) error {
 	return fmt.Errorf("product %s is not in the organization's product library, or cannot be tracked: %w", product, err)
 }
 
-// CachedLocations lists the organization's locations, once per Client when
-// the list is complete: system locations never change. Concurrent callers
-// share one listing. A new organization has none until tracking first
-// starts, so a list without a STORE, SUPPLIER or BIN location is not kept: it
-// comes with a *MissingLocationError, and the next call lists again. The
-// list is shared: callers must not change it.
-func (c *Client) CachedLocations(ctx context.Context) (Locations, error) {
-	return c.locations.Get(ctx, struct{}{})
-}
-
-func (c *Client) fetchLocations(ctx context.Context, _ struct{}) (Locations, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
-	}
-	locs, probed := c.probed.take()
-	if !probed {
-		if locs, err = api.locations(ctx); err != nil {
-			version := api.version()
-			if c.apiVersion != APIVersionV2 && c.apiVersion != APIVersionV3 {
-				// The probe found no v3 before this.
-				version = "v2 or v3"
-			}
-			return nil, notServed(version, err)
-		}
-	}
-	for _, t := range []string{LocationStore, LocationSupplier, LocationBin} {
-		if _, ok := locs.ByType(t); !ok {
-			return locs, &MissingLocationError{Type: t, Listed: len(locs)}
-		}
-	}
-	return locs, nil
-}
-
-// MissingLocationError is a list of locations without a system location the
-// client needs. A new organization lists none until tracking first starts.
-type MissingLocationError struct {
-	// Type is the first missing location type.
-	Type string
-	// Listed is how many locations the organization has.
-	Listed int
-}
-
-func (e *MissingLocationError) Error() string {
-	msg := fmt.Sprintf("list locations: the organization has no %s location", e.Type)
-	if e.Listed == 0 {
-		msg += " (it has no locations yet: Zettle creates them when inventory tracking first starts)"
-	}
-	return msg
-}
-
-func checkStoreLocation(locs Locations, uuid string) error {
+// checkStoreLocation
+func checkStoreLocation(locs zettle.Locations, uuid string) error {
 	loc, ok := locs.ByUUID(uuid)
-	store, _ := locs.ByType(LocationStore)
+	store, _ := locs.ByType(zettle.LocationStore)
 	switch {
 	case !ok:
 		return fmt.Errorf("location %s is not one of the organization's locations (its STORE location is %s)", uuid, store.UUID)
-	case loc.Type != LocationStore:
+	case loc.Type != zettle.LocationStore:
 		return fmt.Errorf("location %s is the %s location; tracked balances are kept only at the STORE location (%s) or, under Inventory API v3, another STORE inventory", uuid, loc.Type, store.UUID)
 	}
 	return nil
 }
 
-func allKnown(balances map[string]Quantity, variants []string) bool {
+func allKnown(balances map[string]zettle.Quantity, variants []string) bool {
 	for _, v := range variants {
 		if _, ok := balances[v]; !ok {
 			return false

@@ -45,7 +45,7 @@ url="$(cat "$work/url")"
 export ZETTLE_INVENTORY_URL="$url" ZETTLE_OAUTH_URL="$url"
 ZETTLE_API_KEY="$(sed -n 's/^ *# export ZETTLE_API_KEY=//p' "$work/sandbox.log")"
 export ZETTLE_API_KEY
-unset ZETTLE_ACCESS_TOKEN ZETTLE_LOCATION_UUID ZETTLE_CLIENT_ID
+unset ZETTLE_ACCESS_TOKEN ZETTLE_LOCATION_UUID ZETTLE_CLIENT_ID ZETTLE_API_VERSION
 
 cd "$work"
 echo "== terraform apply"

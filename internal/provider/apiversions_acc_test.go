@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -343,4 +344,131 @@ func TestAccAPIVersions_v3NewOrganization(t *testing.T) {
 			}),
 		}},
 	})
+}
+
+// A low-stock setting of a product that is not tracked: v2 reads it back;
+// v3 reports settings only in the stock of tracked products, so the
+// provider keeps what it set, warns, and the plan stays empty either way.
+func TestAccAPIVersions_lowStockOfAnUntrackedProduct(t *testing.T) {
+	for _, versions := range every {
+		t.Run(versions.name, func(t *testing.T) {
+			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
+			product, v := e.org.AddProduct(1)
+			config := e.defaultProviderBlock("") + fmt.Sprintf(`
+resource "zettle_inventory_low_stock" "p" {
+  product_uuid    = %q
+  variant_uuid    = %q
+  low_stock_level = 4
+}
+`, product, v[0])
+			warned := e.diags.expect("ReadResource", tfprotov6.DiagnosticSeverityWarning, "cannot be read back", product)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: e.providers(),
+				Steps: []resource.TestStep{{
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						// The refresh after apply reads the setting back, or warns.
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), sandboxPlanCheck(func() error {
+							if err := warned(); (err == nil) != versions.v3 {
+								return fmt.Errorf("warning that the setting cannot be read back: %v, want one only under v3", err)
+							}
+							return nil
+						})},
+					},
+					Check: e.expectLowStock(product, v[0], ptr(4.0), false),
+				}},
+			})
+		})
+	}
+}
+
+// Every list is read page by page under both versions: with a page size of
+// 2, a refresh of five products plans nothing, and the data sources list
+// every inventory and balance.
+func TestAccAPIVersions_everyPageIsRead(t *testing.T) {
+	const n = 5
+	for _, versions := range every {
+		t.Run(versions.name, func(t *testing.T) {
+			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
+			e.sb.SetPageSize(2)
+			products := e.addProducts(n)
+			config := e.providerBlock()
+			for p, v := range products {
+				config += resourceBlock("p"+p[:8], p, fmt.Sprintf("  initial_balances = { %q = 3 }\n", v))
+			}
+			reads := config + `
+data "zettle_inventories" "all" {}
+
+data "zettle_inventory_balances" "store" {}
+`
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Providers,
+				Steps: []resource.TestStep{
+					{Config: config},
+					{
+						PreConfig: e.sb.ResetRequests,
+						Config:    reads,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue("data.zettle_inventories.all", tfjsonpath.New("inventories"), knownvalue.ListSizeExact(4)),
+							statecheck.ExpectKnownValue("data.zettle_inventory_balances.store", tfjsonpath.New("balances"), knownvalue.ListSizeExact(n)),
+							statecheck.ExpectKnownValue("data.zettle_inventory_balances.store", tfjsonpath.New("tracked_products"), knownvalue.ListSizeExact(n)),
+						},
+						Check: checkSandbox(func() error {
+							paged := 0
+							for _, r := range e.sb.Requests() {
+								if strings.Contains(r.Query, "cursor=") {
+									paged++
+								}
+							}
+							if paged == 0 {
+								return fmt.Errorf("no request followed a next page")
+							}
+							for p, v := range products {
+								if err := e.expectLedger(p, v, "3 SUPPLIER→STORE")(); err != nil {
+									return err
+								}
+							}
+							return e.expectSpoken(versions.spoken())()
+						}),
+					},
+				},
+			})
+		})
+	}
+}
+
+// A storm of 429s on every write is waited out under both versions, with
+// the stock moved once.
+func TestAccAPIVersions_rateLimitedWritesAreRetried(t *testing.T) {
+	for _, versions := range every {
+		t.Run(versions.name, func(t *testing.T) {
+			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
+			products := e.addProducts(3)
+			e.sb.InjectFault(sandbox.Fault{Method: "POST", Status: 429, RetryAfter: "0", Times: 4})
+			config := e.providerBlock()
+			for p, v := range products {
+				config += resourceBlock("p"+p[:8], p, fmt.Sprintf("  initial_balances = { %q = 2 }\n", v))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Providers,
+				Steps: []resource.TestStep{{
+					Config: config,
+					Check: checkSandbox(func() error {
+						if got := e.sb.FaultCounts()["HTTP 429"]; got != 4 {
+							return fmt.Errorf("%d 429s answered, want 4", got)
+						}
+						for p, v := range products {
+							if err := e.expectLedger(p, v, "2 SUPPLIER→STORE")(); err != nil {
+								return err
+							}
+						}
+						return nil
+					}),
+				}},
+			})
+		})
+	}
 }

@@ -174,11 +174,9 @@ func (d *balancesDataSource) location(ctx context.Context, client *zettle.Client
 		loc, _ := locs.ByType(t)
 		return loc, diags
 	}
-	uuid := cfg.LocationUUID.ValueString()
-	if uuid == "" {
-		if uuid, diags = d.data.Location(ctx); diags.HasError() {
-			return zettle.Location{}, diags
-		}
+	uuid, diags := d.data.requireLocation(ctx, cfg.LocationUUID.ValueString())
+	if diags.HasError() {
+		return zettle.Location{}, diags
 	}
 	loc, ok := locs.ByUUID(uuid)
 	if !ok {

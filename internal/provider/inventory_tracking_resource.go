@@ -150,14 +150,10 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	product := plan.ProductUUID.ValueString()
-	location := plan.LocationUUID.ValueString()
-	if location == "" {
-		// Stays empty while a new organization has no STORE location: the
-		// start creates it and answers it.
-		var diags diag.Diagnostics
-		location, _, diags = r.data.storeLocation(ctx)
-		resp.Diagnostics.Append(diags...)
-	}
+	// Stays empty while a new organization has no STORE location: the
+	// start creates it and answers it.
+	location, _, diags := r.data.locationOf(ctx, plan.LocationUUID.ValueString())
+	resp.Diagnostics.Append(diags...)
 	targets, diags := quantitiesOf(plan.InitialBalances, path.Root("initial_balances"))
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
@@ -229,7 +225,7 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 		// Saved by a create that never learned the location. If the
 		// organization still has no locations, tracking never started:
 		// any start creates them.
-		if _, pending, diags := r.data.storeLocation(ctx); pending || diags.HasError() {
+		if _, pending, diags := r.data.locationOf(ctx, ""); pending || diags.HasError() {
 			resp.Diagnostics.Append(diags...)
 			if pending {
 				tflog.Warn(ctx, "The organization still has no locations, so tracking never started; removing it from state", map[string]any{"product_uuid": product})

@@ -2,18 +2,63 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
-// Resources that act at a location take location_uuid from their
-// configuration, or else from the provider: its location_uuid, or the STORE
-// location it looked up.
+// Resources and data sources that act at a location take location_uuid
+// from their configuration, or else from the provider: its location_uuid, or
+// the default STORE location, listed once per run. locationOf is the one
+// place that decides.
 
 var locationPath = path.Root("location_uuid")
+
+// locationOf resolves the location to act at: named, when it names one;
+// else the provider's location_uuid; else the default STORE location.
+// pending, with no location and no error, while a new organization has no
+// locations yet: Zettle creates them when tracking first starts.
+func (d *providerData) locationOf(ctx context.Context, named string) (location string, pending bool, diags diag.Diagnostics) {
+	if named != "" {
+		return named, false, nil
+	}
+	if d != nil && d.locationUUID != "" {
+		return d.locationUUID, false, nil
+	}
+	client, diags := d.Client()
+	if diags.HasError() {
+		return "", false, diags
+	}
+	locs, err := client.CachedLocations(ctx)
+	var missing *zettle.MissingLocationError
+	switch {
+	case errors.As(err, &missing) && missing.Type == zettle.LocationStore:
+		return "", true, diags
+	case err != nil:
+		diags.AddError("Could not find the STORE location", err.Error())
+		return "", false, diags
+	}
+	store, _ := locs.ByType(zettle.LocationStore)
+	return store.UUID, false, diags
+}
+
+// requireLocation is locationOf for an operation that cannot wait for a new
+// organization's first start: pending is an error that says what to do.
+func (d *providerData) requireLocation(ctx context.Context, named string) (string, diag.Diagnostics) {
+	location, pending, diags := d.locationOf(ctx, named)
+	if pending {
+		diags.AddError("No STORE location yet",
+			"The organization has no STORE location yet: Zettle creates an organization's locations when inventory tracking first starts. "+
+				"Start tracking a product first: apply a zettle_inventory_tracking resource (make this resource depend on it with depends_on), "+
+				"then run this again.")
+	}
+	return location, diags
+}
 
 // planProviderLocation fills in the provider's location when the
 // configuration leaves location_uuid out, so that a change of the provider's
@@ -30,7 +75,7 @@ func planProviderLocation(ctx context.Context, data *providerData, req resource.
 	if !configured.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
-	location, pending, diags := data.storeLocation(ctx)
+	location, pending, diags := data.locationOf(ctx, "")
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() || pending {
 		return
@@ -47,15 +92,6 @@ func planProviderLocation(ctx context.Context, data *providerData, req resource.
 	}
 }
 
-// resourceLocation returns the planned location, or the provider's when the
-// plan has none yet.
-func resourceLocation(ctx context.Context, data *providerData, planned types.String) (string, diag.Diagnostics) {
-	if location := planned.ValueString(); location != "" {
-		return location, nil
-	}
-	return data.Location(ctx)
-}
-
 // importWithLocation reads an import ID "<attrs...>" or
 // "<location_uuid>/<attrs...>" into state, the location defaulting to the
 // provider's. It returns the attrs' values, or nil after an error.
@@ -65,13 +101,10 @@ func importWithLocation(ctx context.Context, data *providerData, req resource.Im
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return nil
 	}
-	if location == "" {
-		var diags diag.Diagnostics
-		location, diags = data.Location(ctx)
-		resp.Diagnostics.Append(diags...)
-		if diags.HasError() {
-			return nil
-		}
+	location, diags := data.requireLocation(ctx, location)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return nil
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, locationPath, location)...)
 	for i, attr := range attrs {

@@ -131,7 +131,7 @@ func (r *lowStockResource) Create(ctx context.Context, req resource.CreateReques
 	if client == nil {
 		return
 	}
-	location, diags := resourceLocation(ctx, r.data, plan.LocationUUID)
+	location, diags := r.data.requireLocation(ctx, plan.LocationUUID.ValueString())
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
@@ -191,6 +191,9 @@ func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, r
 		state.LowStockAlert = types.BoolValue(found.Alert)
 	case !state.LowStockAlert.IsNull() && state.setting().IsDefault():
 		// Declared at the defaults, which the API does not list: in step.
+	case keptUnread(ctx, client, state, &resp.Diagnostics):
+	case resp.Diagnostics.HasError():
+		return
 	default:
 		// Removed outside Terraform (or never there, on import).
 		tflog.Warn(ctx, "Low stock setting no longer exists; removing it from state", map[string]any{"product_uuid": v.ProductUUID, "variant_uuid": v.VariantUUID})
@@ -199,6 +202,26 @@ func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	state.ID = state.id()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// keptUnread reports whether a setting that no read shows is kept in state
+// as it was set: the API cannot show it (an untracked product under v3), and
+// this resource set it (an import has nothing to keep). It warns then.
+func keptUnread(ctx context.Context, client *zettle.Client, state lowStockModel, diags *diag.Diagnostics) bool {
+	product := state.ProductUUID.ValueString()
+	readable, err := client.LowStockReadable(ctx, state.LocationUUID.ValueString(), product)
+	switch {
+	case err != nil:
+		diags.AddError(fmt.Sprintf("Could not read the low stock levels of product %s", product), err.Error())
+		return false
+	case readable || state.LowStockAlert.IsNull():
+		return false
+	}
+	diags.AddWarning(fmt.Sprintf("The low-stock setting of product %s cannot be read back", product),
+		fmt.Sprintf("Inventory API v3 reports low-stock settings in the stock of tracked products only, and product %s is not tracked, "+
+			"so the provider keeps the setting it made without checking it. Track the product (a zettle_inventory_tracking resource, "+
+			"with depends_on from this one) to have the setting read on every refresh.", product))
+	return true
 }
 
 func (r *lowStockResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -287,6 +287,19 @@ func (c *Client) VariantLowStock(ctx context.Context, location string, v Variant
 	return LowStock{}, false, err
 }
 
+// LowStockReadable reports whether the low-stock settings of a product at
+// a location can be read back. Under v2 they always can. Under v3 they are
+// read from the stock rows, which list tracked products only: a product
+// that is not tracked has settings no read shows.
+func (c *Client) LowStockReadable(ctx context.Context, location, product string) (bool, error) {
+	api, err := c.api(ctx)
+	if err != nil || api.version() == APIVersionV2 {
+		return true, err
+	}
+	inv, err := c.ConfirmTracking(ctx, location, product)
+	return inv.Tracked, err
+}
+
 // ApplyLowStock sets a variant's low-stock setting at a location, in one
 // request with others made at the same time when batching is on.
 func (c *Client) ApplyLowStock(ctx context.Context, location string, s LowStock) error {

@@ -41,6 +41,8 @@ type tools struct {
 	// self is this binary, which stands in for the provider to measure it
 	// (tfdriver.Options.Wrapper).
 	self string
+	// v2 and v3 are the Inventory API versions the sandbox serves.
+	v2, v3 bool
 }
 
 // benchCase is one row of the results.
@@ -129,6 +131,7 @@ type caseRun struct {
 func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (caseResult, error) {
 	sb := sandbox.New()
 	sb.SetLatency(c.latency)
+	sb.SetAPIVersions(t.v2, t.v3)
 	org := sb.AddOrganization(sandbox.OrgSpec{})
 	products := scenario.AddCatalogue(org, c.n)
 	meter := &concurrencyMeter{next: sb}

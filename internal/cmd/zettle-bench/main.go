@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
 )
 
@@ -74,12 +75,18 @@ func parseFlags() (options, error) {
 	begin, end := markers("")
 	out := flag.String("out", "", "markdown `file` whose text between the lines "+begin+" and "+end+" is replaced by the results")
 	section := flag.String("section", "", "`name` of the results block in the -out file: its markers are <!-- bench:<name>:begin --> and <!-- bench:<name>:end -->")
+	api := flag.String("api", "v2", "Inventory API `versions` the sandbox serves: v2, v3 or both (the provider speaks v3 then); "+
+		"the bulk-request column counts v2's bulk endpoint")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %s", strings.Join(flag.Args(), " "))
 	}
 
 	opts := options{out: *out, section: *section}
+	var ok bool
+	if opts.v2, opts.v3, ok = sandbox.ParseAPIVersions(*api); !ok {
+		return opts, fmt.Errorf("-api %q: use v2, v3 or both", *api)
+	}
 	var err error
 	if opts.provider, opts.terraform, err = tfdriver.ResolveTools(*provider, *terraform); err != nil {
 		return opts, err

@@ -52,10 +52,11 @@ func (r *diagnosticsRecorder) all(severity tfprotov6.DiagnosticSeverity) []recor
 	return out
 }
 
-// expect asserts that some diagnostic of the severity, returned by rpc, has a
-// summary and detail holding every part.
-func (r *diagnosticsRecorder) expect(rpc string, severity tfprotov6.DiagnosticSeverity, parts ...string) func() error {
+// expectWarning asserts that some warning returned by rpc has a summary and
+// detail holding every part.
+func (r *diagnosticsRecorder) expectWarning(rpc string, parts ...string) func() error {
 	return func() error {
+		severity := tfprotov6.DiagnosticSeverityWarning
 		all := r.all(severity)
 		for _, d := range all {
 			text := d.Summary + "\n" + d.Detail

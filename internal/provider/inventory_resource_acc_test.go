@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -125,8 +124,7 @@ func TestAccInventory_stockRoomLifecycle(t *testing.T) {
 					if n := e.sb.RequestCount(routeV3Create); n != 1 {
 						return fmt.Errorf("%d requests to create an inventory, want the first apply's only", n)
 					}
-					return e.diags.expect("PlanResourceChange", tfprotov6.DiagnosticSeverityWarning,
-						"Destroying removes the inventory from state only", "stays in Zettle")()
+					return e.diags.expectWarning("PlanResourceChange", "Destroying removes the inventory from state only", "stays in Zettle")()
 				},
 			},
 		},

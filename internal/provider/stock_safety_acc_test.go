@@ -268,7 +268,7 @@ func TestAccStockSafety_editOfInitialBalancesWarns(t *testing.T) {
 			{Config: config(5)},
 			{
 				PreConfig: func() {
-					if err := e.diags.expect("PlanResourceChange", tfprotov6.DiagnosticSeverityWarning, "initial_balances")(); err == nil {
+					if err := e.diags.expectWarning("PlanResourceChange", "initial_balances")(); err == nil {
 						t.Fatal("the create warned of an edit")
 					}
 					e.sb.ResetRequests()
@@ -277,8 +277,7 @@ func TestAccStockSafety_editOfInitialBalancesWarns(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(trackingAddr, plancheck.ResourceActionUpdate),
-						sandboxPlanCheck(e.diags.expect("PlanResourceChange", tfprotov6.DiagnosticSeverityWarning,
-							"Changing initial_balances moves no stock", product, "moves no stock", "terraform apply -replace=")),
+						sandboxPlanCheck(e.diags.expectWarning("PlanResourceChange", "Changing initial_balances moves no stock", product, "moves no stock", "terraform apply -replace=")),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -315,8 +314,7 @@ func TestAccStockSafety_trackingStoppedOutsideTerraformWarns(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(trackingAddr, plancheck.ResourceActionCreate),
-						sandboxPlanCheck(e.diags.expect("ReadResource", tfprotov6.DiagnosticSeverityWarning,
-							"Tracking of product "+product+" stopped outside Terraform", "creates it again", "undoing the sales since",
+						sandboxPlanCheck(e.diags.expectWarning("ReadResource", "Tracking of product "+product+" stopped outside Terraform", "creates it again", "undoing the sales since",
 							"remove initial_balances")),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},

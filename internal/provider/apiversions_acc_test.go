@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -73,6 +74,31 @@ func (e *testEnv) stopRequests(version string) int {
 		}
 	}
 	return n
+}
+
+// startingAt declares one tracking resource per product, each bringing its
+// variant to balance; none when balance is "".
+func startingAt(products map[string]string, balance string) string {
+	var config string
+	for _, p := range slices.Sorted(maps.Keys(products)) {
+		extra := ""
+		if balance != "" {
+			extra = fmt.Sprintf("  initial_balances = { %q = %s }\n", products[p], balance)
+		}
+		config += resourceBlock("p"+p[:8], p, extra)
+	}
+	return config
+}
+
+// expectEachMovedIn asserts that each product's variant got balance moved
+// in from SUPPLIER, once, and nothing else.
+func (e *testEnv) expectEachMovedIn(products map[string]string, balance string) error {
+	for p, v := range products {
+		if err := e.expectLedger(p, v, balance+" SUPPLIER→STORE")(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // The same configuration, with default settings, works against each
@@ -183,10 +209,7 @@ func TestAccAPIVersions_destroyInBulk(t *testing.T) {
 			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
 			version := versions.spoken()
 			products := e.addProducts(n)
-			config := e.providerBlock()
-			for p := range products {
-				config += resourceBlock("p"+p[:8], p, "")
-			}
+			config := e.providerBlock() + startingAt(products, "")
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6Providers,
 				Steps: []resource.TestStep{
@@ -280,10 +303,7 @@ func TestAccAPIVersions_v3LostAnswersMoveStockOnce(t *testing.T) {
 			e := newTestEnvServing(t, servesV3, sandbox.OrgSpec{})
 			products := e.addProducts(3)
 			e.sb.InjectFault(sandbox.Fault{Method: "POST", Route: route, CutAfterCommit: true})
-			config := e.providerBlockWith("  max_retries = 3\n")
-			for p, v := range products {
-				config += resourceBlock("p"+p[:8], p, fmt.Sprintf("  initial_balances = { %q = 6 }\n", v))
-			}
+			config := e.providerBlockWith("  max_retries = 3\n") + startingAt(products, "6")
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6Providers,
 				Steps: []resource.TestStep{{
@@ -295,10 +315,8 @@ func TestAccAPIVersions_v3LostAnswersMoveStockOnce(t *testing.T) {
 						if got := e.sb.FaultCounts(); len(got) == 0 {
 							return fmt.Errorf("the fault was never injected")
 						}
-						for p, v := range products {
-							if err := e.expectLedger(p, v, "6 SUPPLIER→STORE")(); err != nil {
-								return err
-							}
+						if err := e.expectEachMovedIn(products, "6"); err != nil {
+							return err
 						}
 						return e.expectSpoken("v3")()
 					}),
@@ -314,10 +332,7 @@ func TestAccAPIVersions_v3LostAnswersMoveStockOnce(t *testing.T) {
 func TestAccAPIVersions_v3NewOrganization(t *testing.T) {
 	e := newTestEnvServing(t, servesV3, sandbox.OrgSpec{NewOrganization: true})
 	products := e.addProducts(3)
-	config := e.defaultProviderBlock("")
-	for p, v := range products {
-		config += resourceBlock("p"+p[:8], p, fmt.Sprintf("  initial_balances = { %q = 5 }\n", v))
-	}
+	config := e.defaultProviderBlock("") + startingAt(products, "5")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
 		Steps: []resource.TestStep{{
@@ -334,10 +349,8 @@ func TestAccAPIVersions_v3NewOrganization(t *testing.T) {
 				if firstEnable < 0 || firstMove < firstEnable {
 					return fmt.Errorf("requests %v: want tracking enabled before any movement", routes)
 				}
-				for p, v := range products {
-					if err := e.expectLedger(p, v, "5 SUPPLIER→STORE")(); err != nil {
-						return err
-					}
+				if err := e.expectEachMovedIn(products, "5"); err != nil {
+					return err
 				}
 				return e.expectSpoken("v3")()
 			}),
@@ -395,10 +408,7 @@ func TestAccAPIVersions_everyPageIsRead(t *testing.T) {
 			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
 			e.sb.SetPageSize(2)
 			products := e.addProducts(n)
-			config := e.providerBlock()
-			for p, v := range products {
-				config += resourceBlock("p"+p[:8], p, fmt.Sprintf("  initial_balances = { %q = 3 }\n", v))
-			}
+			config := e.providerBlock() + startingAt(products, "3")
 			reads := config + `
 data "zettle_inventories" "all" {}
 
@@ -429,10 +439,8 @@ data "zettle_inventory_balances" "store" {}
 							if paged == 0 {
 								return fmt.Errorf("no request followed a next page")
 							}
-							for p, v := range products {
-								if err := e.expectLedger(p, v, "3 SUPPLIER→STORE")(); err != nil {
-									return err
-								}
+							if err := e.expectEachMovedIn(products, "3"); err != nil {
+								return err
 							}
 							return e.expectSpoken(versions.spoken())()
 						}),
@@ -451,10 +459,7 @@ func TestAccAPIVersions_rateLimitedWritesAreRetried(t *testing.T) {
 			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
 			products := e.addProducts(3)
 			e.sb.InjectFault(sandbox.Fault{Method: "POST", Status: 429, RetryAfter: "0", Times: 4})
-			config := e.providerBlock()
-			for p, v := range products {
-				config += resourceBlock("p"+p[:8], p, fmt.Sprintf("  initial_balances = { %q = 2 }\n", v))
-			}
+			config := e.providerBlock() + startingAt(products, "2")
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6Providers,
 				Steps: []resource.TestStep{{
@@ -463,10 +468,8 @@ func TestAccAPIVersions_rateLimitedWritesAreRetried(t *testing.T) {
 						if got := e.sb.FaultCounts()["HTTP 429"]; got != 4 {
 							return fmt.Errorf("%d 429s answered, want 4", got)
 						}
-						for p, v := range products {
-							if err := e.expectLedger(p, v, "2 SUPPLIER→STORE")(); err != nil {
-								return err
-							}
+						if err := e.expectEachMovedIn(products, "2"); err != nil {
+							return err
 						}
 						return nil
 					}),

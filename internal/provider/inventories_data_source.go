@@ -34,18 +34,8 @@ func (d *inventoriesDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"inventories": schema.ListNestedAttribute{
 				MarkdownDescription: "Every inventory, in the order the API lists them. " +
 					"Empty for a new organization: Zettle creates its inventories when inventory tracking first starts.",
-				Computed: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "The inventory's UUID, " +
-						"for a resource's or the provider's `location_uuid`."},
-					"type": schema.StringAttribute{Computed: true, MarkdownDescription: "The inventory's type: " +
-						"`STORE`, `SUPPLIER`, `SOLD` or `BIN`."},
-					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The inventory's name."},
-					"description": schema.StringAttribute{Computed: true, MarkdownDescription: "The inventory's description; " +
-						"empty when it has none."},
-					"default": schema.BoolAttribute{Computed: true, MarkdownDescription: "`true` for the default `STORE` " +
-						"inventory, which POS sales come out of and which resources use when they name no location."},
-				}},
+				Computed:     true,
+				NestedObject: locationObject("inventory"),
 			},
 		},
 	}

@@ -45,19 +45,8 @@ func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"locations": schema.ListNestedAttribute{
 				MarkdownDescription: "Every location of the organization, in the order the API lists them. " +
 					"Empty for a new organization: Zettle creates its locations when inventory tracking first starts.",
-				Computed: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's UUID, " +
-						"for a resource's or the provider's `location_uuid`."},
-					"type": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's type: " +
-						"`STORE`, `SUPPLIER`, `SOLD` or `BIN`."},
-					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's name, " +
-						"as the API gives it."},
-					"description": schema.StringAttribute{Computed: true, MarkdownDescription: "The location's description, " +
-						"as the API gives it."},
-					"default": schema.BoolAttribute{Computed: true, MarkdownDescription: "`true` for the organization's " +
-						"default location, the `STORE`; `false` for the others."},
-				}},
+				Computed:     true,
+				NestedObject: locationObject("location"),
 			},
 			"by_type": schema.MapAttribute{
 				MarkdownDescription: "Location type → UUID, for every location listed, e.g. `by_type[\"SUPPLIER\"]`.",
@@ -84,6 +73,21 @@ func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
+}
+
+// locationObject is the schema of one location (v3: inventory) as the
+// data sources list it; noun names it in the descriptions.
+func locationObject(noun string) schema.NestedAttributeObject {
+	return schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+		"uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "The " + noun + "'s UUID, " +
+			"for a resource's or the provider's `location_uuid`."},
+		"type": schema.StringAttribute{Computed: true, MarkdownDescription: "The " + noun + "'s type: " +
+			"`STORE`, `SUPPLIER`, `SOLD` or `BIN`."},
+		"name":        schema.StringAttribute{Computed: true, MarkdownDescription: "The " + noun + "'s name, as the API gives it."},
+		"description": schema.StringAttribute{Computed: true, MarkdownDescription: "The " + noun + "'s description, as the API gives it; empty when it has none."},
+		"default": schema.BoolAttribute{Computed: true, MarkdownDescription: "`true` for the default `STORE` " + noun +
+			", which POS sales come out of and which resources use when they name no location; `false` for the others."},
+	}}
 }
 
 // listLocations lists the organization's locations (v3: inventories), as

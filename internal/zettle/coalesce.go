@@ -195,6 +195,15 @@ func (s inventorySnapshot) product(product string) ProductInventory {
 	return ProductInventory{LocationUUID: s.location, Tracked: s.tracked[product], Balances: balances}
 }
 
+// products returns the inventories of products, in order.
+func (s inventorySnapshot) products(products []string) []ProductInventory {
+	out := make([]ProductInventory, len(products))
+	for i, p := range products {
+		out[i] = s.product(p)
+	}
+	return out
+}
+
 // lowStockSnapshot is every low-stock setting of a location, by variant.
 type lowStockSnapshot map[VariantRef]LowStock
 

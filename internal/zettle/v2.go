@@ -46,12 +46,7 @@ func (a *v2API) lookup(ctx context.Context, _ string, products []string) ([]Prod
 	if err != nil {
 		return nil, err
 	}
-	s := indexInventory(answer)
-	out := make([]ProductInventory, len(products))
-	for i, p := range products {
-		out[i] = s.product(p)
-	}
-	return out, nil
+	return indexInventory(answer).products(products), nil
 }
 
 func (a *v2API) move(ctx context.Context, location string, perProduct [][]Movement) ([]map[string]Quantity, error) {

@@ -155,12 +155,7 @@ func (a *v3API) lookup(ctx context.Context, location string, products []string) 
 	if err != nil {
 		return nil, err
 	}
-	s := indexInventory(lb)
-	out := make([]ProductInventory, len(products))
-	for i, p := range products {
-		out[i] = s.product(p)
-	}
-	return out, nil
+	return indexInventory(lb).products(products), nil
 }
 
 // productBalances answers as v2's product lookup does: TrackedProducts

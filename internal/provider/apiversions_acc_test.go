@@ -478,3 +478,26 @@ func TestAccAPIVersions_rateLimitedWritesAreRetried(t *testing.T) {
 		})
 	}
 }
+
+// An import that names a location where balances are not kept is refused,
+// naming location_uuid, under both versions.
+func TestAccAPIVersions_importAtALocationOtherThanStoreIsRefused(t *testing.T) {
+	for _, versions := range every {
+		t.Run(versions.name, func(t *testing.T) {
+			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
+			product, _ := e.org.AddProduct(1)
+			e.org.SetTracking(product, true)
+			config := e.providerBlock() + resourceBlock("p", product, "")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Providers,
+				Steps: []resource.TestStep{{
+					Config:        config,
+					ResourceName:  "zettle_inventory_tracking.p",
+					ImportState:   true,
+					ImportStateId: e.org.Location(sandbox.Bin) + "/" + product,
+					ExpectError:   errorPattern("Not a STORE location", "location_uuid", "is the BIN location"),
+				}},
+			})
+		})
+	}
+}

@@ -146,6 +146,11 @@ func (r *inventoryResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	name := plan.Name.ValueString()
+	// One create at a time, each checking a list that shows the ones
+	// before it (a create invalidates the list): two resources of one name
+	// never both create.
+	r.data.inventoryCreates.Lock()
+	defer r.data.inventoryCreates.Unlock()
 	locs, err := client.CachedLocations(ctx)
 	var missing *zettle.MissingLocationError
 	if err != nil && !errors.As(err, &missing) {

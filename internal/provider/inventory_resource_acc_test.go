@@ -231,3 +231,28 @@ func TestAccInventory_stockRoomsGuide(t *testing.T) {
 		}},
 	})
 }
+
+// Two inventories of one name in one configuration: one is created, and the
+// other is refused with the way to import it; never two of one name.
+func TestAccInventory_oneNameIsCreatedOnce(t *testing.T) {
+	e := newTestEnvServing(t, servesV3, sandbox.OrgSpec{})
+	config := e.defaultProviderBlock("") + `
+resource "zettle_inventory" "a" {
+  name = "Backroom"
+}
+
+resource "zettle_inventory" "b" {
+  name = "Backroom"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: errorPattern("An inventory of this name exists already", "terraform import"),
+		}},
+	})
+	if n := e.sb.RequestCount(routeV3Create); n != 1 {
+		t.Errorf("%d inventories created, want 1", n)
+	}
+}

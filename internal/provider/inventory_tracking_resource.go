@@ -234,6 +234,11 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 			return
 		}
 	}
+	// An imported location_uuid may name any location; balances are kept
+	// only at STORE ones.
+	if location := state.LocationUUID.ValueString(); location != "" && !r.data.checkStore(ctx, location, &resp.Diagnostics) {
+		return
+	}
 	inv, err := client.ProductInventory(ctx, state.LocationUUID.ValueString(), product)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the inventory of product %s", product), err.Error())
@@ -256,11 +261,6 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 	if state.LocationUUID.ValueString() == "" {
 		// Saved by a create that never learned the location.
 		state.LocationUUID = types.StringValue(inv.LocationUUID)
-	}
-	if location := state.LocationUUID.ValueString(); location != inv.LocationUUID {
-		resp.Diagnostics.AddAttributeError(path.Root("location_uuid"), "Not the STORE location",
-			fmt.Sprintf("location_uuid is %s, but the organization's STORE location, the only one whose balances are kept, is %s.", location, inv.LocationUUID))
-		return
 	}
 	state.ID = types.StringValue(product)
 	var diags diag.Diagnostics

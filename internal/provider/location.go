@@ -3,12 +3,14 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/zettle-community/terraform-provider-zettle/internal/stock"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
@@ -90,6 +92,26 @@ func planProviderLocation(ctx context.Context, data *providerData, req resource.
 	if !current.Equal(want) {
 		resp.RequiresReplace = append(resp.RequiresReplace, locationPath)
 	}
+}
+
+// checkStore adds an error naming location_uuid when location is not a
+// STORE location, where tracked balances are kept; ok is false then.
+func (d *providerData) checkStore(ctx context.Context, location string, diags *diag.Diagnostics) (ok bool) {
+	client, clientDiags := d.Client()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return false
+	}
+	locs, err := client.CachedLocations(ctx)
+	if err != nil {
+		diags.AddError("Could not list the organization's locations", err.Error())
+		return false
+	}
+	if err := stock.CheckStoreLocation(locs, location); err != nil {
+		diags.AddAttributeError(locationPath, "Not a STORE location", fmt.Sprintf("location_uuid: %s.", err))
+		return false
+	}
+	return true
 }
 
 // importWithLocation reads an import ID "<attrs...>" or

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -364,8 +365,10 @@ func (p *zettleProvider) DataSources(context.Context) []func() datasource.DataSo
 type providerData struct {
 	client *zettle.Client
 	// stock applies the stock rules for this run, through client.
-	stock        *stock.Keeper
-	locationUUID string
+	stock *stock.Keeper
+	// inventoryCreates lets one inventory be created at a time.
+	inventoryCreates sync.Mutex
+	locationUUID     string
 	// unknown names the provider attributes that were unknown when the
 	// provider was configured.
 	unknown []string

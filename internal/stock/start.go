@@ -85,7 +85,7 @@ func (k *Keeper) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		store, _ := locs.ByType(zettle.LocationStore)
 		req.LocationUUID = store.UUID
 	}
-	if err := checkStoreLocation(locs, req.LocationUUID); err != nil {
+	if err := CheckStoreLocation(locs, req.LocationUUID); err != nil {
 		return TrackedProduct{}, fmt.Errorf("start tracking product %s: %w", req.ProductUUID, err)
 	}
 	supplier, _ := locs.ByType(zettle.LocationSupplier)
@@ -229,7 +229,7 @@ func (k *Keeper) startInNewOrganization(ctx context.Context, product string) (ze
 		listed, _ := locs.ByType(zettle.LocationStore)
 		store = listed.UUID
 	}
-	if err := checkStoreLocation(locs, store); err != nil {
+	if err := CheckStoreLocation(locs, store); err != nil {
 		return nil, store, incomplete(fmt.Errorf("the answer to starting tracking named the STORE location %s, but %w", store, err))
 	}
 	return locs, store, nil
@@ -366,7 +366,7 @@ func notInLibrary(product string, err error) error {
 }
 
 // checkStoreLocation
-func checkStoreLocation(locs zettle.Locations, uuid string) error {
+func CheckStoreLocation(locs zettle.Locations, uuid string) error {
 	loc, ok := locs.ByUUID(uuid)
 	store, _ := locs.ByType(zettle.LocationStore)
 	switch {

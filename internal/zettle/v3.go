@@ -6,8 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // v3API speaks Inventory API v3 (paths under /v3): locations are
@@ -56,6 +59,9 @@ type trackingChange struct {
 // setTracking enables or disables tracking of products in one request,
 // which is safe to repeat.
 func (a *v3API) setTracking(ctx context.Context, op, tracking string, products []string) error {
+	// Stock rows, and so the low-stock settings read from them, list only
+	// tracked products.
+	defer a.c.batch.lowStock.InvalidateAll()
 	defer a.c.inventoryChanged()
 	body := make([]trackingChange, len(products))
 	for i, p := range products {
@@ -100,6 +106,13 @@ func (a *v3API) trackingStatus(ctx context.Context, products []string) (map[stri
 	out := make(map[string]bool, len(answer))
 	for _, s := range answer {
 		out[s.ProductUUID] = s.Enabled
+	}
+	// A product left out is not known to be untracked: taken for it, a
+	// tracked product would be taken over.
+	for _, p := range products {
+		if _, ok := out[p]; !ok {
+			return nil, fmt.Errorf("look up tracking: the answer leaves out product %s, so whether it is tracked is not known", p)
+		}
 	}
 	return out, nil
 }
@@ -172,20 +185,34 @@ func (a *v3API) productBalances(ctx context.Context, location string, products [
 		}
 	}
 	lb := LocationBalances{LocationUUID: location, TrackedProducts: read}
-	if len(read) == 0 {
-		return lb, nil
+	perProduct := make([][]stockRowV3, len(read))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(productReadsAtOnce)
+	for i, p := range read {
+		g.Go(func() error {
+			var err error
+			perProduct[i], err = a.stock(gctx, location, p)
+			return err
+		})
 	}
-	one := ""
-	if len(read) == 1 {
-		one = read[0]
-	}
-	rows, err := a.stock(ctx, location, one)
-	if err != nil {
+	if err := g.Wait(); err != nil {
 		return LocationBalances{}, err
 	}
-	lb.Variants = rowBalances(location, rows, func(p string) bool { return slices.Contains(read, p) }).Variants
+	for i, p := range read {
+		lb.Variants = append(lb.Variants, rowBalances(location, perProduct[i], func(q string) bool { return q == p }).Variants...)
+	}
 	return lb, nil
 }
+
+// productReadsAtOnce bounds the per-product stock reads of one lookup that
+// are in flight together.
+//
+// The balances a movement is computed from are read product by product, and
+// never from the inventory-wide listing: a listing read in pages skips a row
+// whenever one before its cursor goes away between two pages (a variant
+// sold out, a product stopped), and a skipped variant would read as zero
+// and get its whole target moved on top of its saved level.
+const productReadsAtOnce = 8
 
 // move sends the movements in one request. It answers 204 with no
 // balances.
@@ -285,8 +312,7 @@ type InventoryRequest struct {
 // error then says.
 func (c *Client) CreateInventory(ctx context.Context, req InventoryRequest) (Location, error) {
 	const op = "create inventory"
-	v3, err := c.v3Only(ctx, op)
-	if err != nil {
+	if _, err := c.v3Only(ctx, op); err != nil {
 		return Location{}, err
 	}
 	defer c.locations.Invalidate(struct{}{})
@@ -302,12 +328,17 @@ func (c *Client) CreateInventory(ctx context.Context, req InventoryRequest) (Loc
 	if err == nil {
 		uuid = strings.ToLower(path.Base(loc.Path))
 	}
-	if err != nil || header.Get("Location") == "" || uuid == "" || uuid == "/" || uuid == "." {
+	if !uuidPattern.MatchString(uuid) {
 		return Location{}, fmt.Errorf("%s: the service answered without the new inventory's URL in the Location header (got %q); the inventory %q was created: list the inventories and import it",
 			op, header.Get("Location"), req.Name)
 	}
-	return v3.inventory(ctx, uuid)
+	// The new inventory is what was asked for; a read now could fail and
+	// lose it, where the next refresh reads it anyway.
+	return Location{UUID: uuid, Type: LocationStore, Name: req.Name, Description: req.Description}, nil
 }
+
+// uuidPattern matches a UUID as the API answers it, in lower case.
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // Inventory reads one inventory (v3 only). A 404 is an *APIError.
 func (c *Client) Inventory(ctx context.Context, uuid string) (Location, error) {

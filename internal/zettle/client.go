@@ -235,6 +235,8 @@ type request struct {
 	once bool
 	// header, when non-nil, receives the answer's header.
 	header *http.Header
+	// pages, when non-nil, receives how many pages the answer came in.
+	pages *int
 }
 
 // scope is the OAuth scope r needs.
@@ -284,6 +286,9 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 		}
 		if err != nil || out == nil {
 			return err
+		}
+		if r.pages != nil {
+			*r.pages = page
 		}
 		if page == 1 {
 			if r.header != nil {

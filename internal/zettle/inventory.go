@@ -97,10 +97,18 @@ func (c *Client) BalancesByType(ctx context.Context, locationType string) (Locat
 // ProductBalances looks up the balances of some products at the location of
 // a type. TrackedProducts tells which of them are tracked.
 func (c *Client) ProductBalances(ctx context.Context, locationType string, products []string) (LocationBalances, error) {
-	var out LocationBalances
-	body := map[string]any{"locationType": locationType, "productUuids": products}
-	err := c.call(ctx, request{op: "look up balances", method: http.MethodPost, path: "/organizations/self/inventory/products", body: body}, &out)
+	out, _, err := c.productBalances(ctx, locationType, products)
 	return out, err
+}
+
+// productBalances is ProductBalances, telling how many pages the answer came
+// in.
+func (c *Client) productBalances(ctx context.Context, locationType string, products []string) (LocationBalances, int, error) {
+	var out LocationBalances
+	pages := 0
+	body := map[string]any{"locationType": locationType, "productUuids": products}
+	err := c.call(ctx, request{op: "look up balances", method: http.MethodPost, path: "/organizations/self/inventory/products", body: body, pages: &pages}, &out)
+	return out, pages, err
 }
 
 // MoveStock moves stock between locations. It is not idempotent: a movement

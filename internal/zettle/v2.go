@@ -1,6 +1,9 @@
 package zettle
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // v2API speaks Inventory API v2 (paths under /organizations/self and
 // /custom-low-stock): an organization has one STORE location, a start moves
@@ -41,12 +44,34 @@ func (a *v2API) firstStart(ctx context.Context, changes []ProductChange) ([]stri
 }
 
 // lookup asks by location type: v2 has one STORE location.
+//
+// An answer for several products that came in pages is read again product
+// by product: a page read after a row before its cursor went away (a
+// variant sold out) skips a row, and a skipped variant would read as zero,
+// the balances that movements are computed from.
 func (a *v2API) lookup(ctx context.Context, _ string, products []string) ([]ProductInventory, error) {
-	answer, err := a.c.ProductBalances(ctx, LocationStore, products)
+	answer, pages, err := a.c.productBalances(ctx, LocationStore, products)
 	if err != nil {
 		return nil, err
 	}
-	return indexInventory(answer).products(products), nil
+	if pages == 1 || len(products) == 1 {
+		return indexInventory(answer).products(products), nil
+	}
+	distinct := slices.Compact(slices.Sorted(slices.Values(products)))
+	each := make([]LocationBalances, len(distinct))
+	err = eachAtOnce(ctx, distinct, func(ctx context.Context, i int, p string) error {
+		var err error
+		each[i], _, err = a.c.productBalances(ctx, LocationStore, []string{p})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProductInventory, len(products))
+	for i, p := range products {
+		out[i] = indexInventory(each[slices.Index(distinct, p)]).product(p)
+	}
+	return out, nil
 }
 
 func (a *v2API) move(ctx context.Context, location string, perProduct [][]Movement) ([]map[string]Quantity, error) {

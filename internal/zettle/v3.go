@@ -186,16 +186,12 @@ func (a *v3API) productBalances(ctx context.Context, location string, products [
 	}
 	lb := LocationBalances{LocationUUID: location, TrackedProducts: read}
 	perProduct := make([][]stockRowV3, len(read))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(productReadsAtOnce)
-	for i, p := range read {
-		g.Go(func() error {
-			var err error
-			perProduct[i], err = a.stock(gctx, location, p)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err = eachAtOnce(ctx, read, func(ctx context.Context, i int, p string) error {
+		var err error
+		perProduct[i], err = a.stock(ctx, location, p)
+		return err
+	})
+	if err != nil {
 		return LocationBalances{}, err
 	}
 	for i, p := range read {
@@ -204,15 +200,26 @@ func (a *v3API) productBalances(ctx context.Context, location string, products [
 	return lb, nil
 }
 
-// productReadsAtOnce bounds the per-product stock reads of one lookup that
-// are in flight together.
-//
 // The balances a movement is computed from are read product by product, and
 // never from the inventory-wide listing: a listing read in pages skips a row
 // whenever one before its cursor goes away between two pages (a variant
 // sold out, a product stopped), and a skipped variant would read as zero
 // and get its whole target moved on top of its saved level.
+
+// productReadsAtOnce bounds the per-product reads of one lookup that are in
+// flight together.
 const productReadsAtOnce = 8
+
+// eachAtOnce runs read for each product, productReadsAtOnce at a time, and
+// returns the first error.
+func eachAtOnce(ctx context.Context, products []string, read func(ctx context.Context, i int, product string) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(productReadsAtOnce)
+	for i, p := range products {
+		g.Go(func() error { return read(gctx, i, p) })
+	}
+	return g.Wait()
+}
 
 // move sends the movements in one request. It answers 204 with no
 // balances.

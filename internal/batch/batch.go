@@ -11,12 +11,18 @@ import (
 )
 
 // Config says when a batch is sent: when it holds MaxSize calls, or MaxWait
-// after its first call arrived, whichever comes first.
+// after its first call arrived, whichever comes first, and then once Admit
+// lets it go.
 type Config struct {
 	MaxWait time.Duration
 	// MaxSize caps the calls in one batch. At 1 or less every call is sent
 	// on its own, at once.
 	MaxSize int
+	// Admit, when set, waits for the batch's turn to be sent (a rate
+	// limiter's) and returns the context to send it with. The batch takes
+	// new calls while it waits, up to MaxSize, so that a limited API gets
+	// larger batches rather than a queue of small ones.
+	Admit func(ctx context.Context) (context.Context, error)
 }
 
 // SendFunc sends items, which share key, as one request and returns one
@@ -66,8 +72,10 @@ type pending[K comparable, I, R any] struct {
 	key   K
 	calls []*call[I, R]
 	ids   map[string]bool
-	timer *time.Timer
-	sent  bool
+	// closed marks a batch that takes no new calls; full is closed with it.
+	closed bool
+	full   chan struct{}
+	sent   bool
 	// ctx carries the first caller's values but not its cancellation: the
 	// request serves every caller, and is cancelled only when all of them
 	// have gone.
@@ -123,14 +131,13 @@ func (b *Batcher[K, I, R]) join(ctx context.Context, key K, c *call[I, R]) *pend
 	p := b.open[key]
 	if p != nil && id != "" && p.ids[id] {
 		b.closeLocked(p)
-		go b.flush(p)
 		p = nil
 	}
 	if p == nil {
 		batchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		p = &pending[K, I, R]{key: key, ids: map[string]bool{}, ctx: batchCtx, cancel: cancel}
-		p.timer = time.AfterFunc(b.cfg.MaxWait, func() { b.flush(p) })
+		p = &pending[K, I, R]{key: key, ids: map[string]bool{}, ctx: batchCtx, cancel: cancel, full: make(chan struct{})}
 		b.open[key] = p
+		go b.run(p)
 	}
 	p.calls = append(p.calls, c)
 	if id != "" {
@@ -138,9 +145,24 @@ func (b *Batcher[K, I, R]) join(ctx context.Context, key K, c *call[I, R]) *pend
 	}
 	if len(p.calls) >= b.cfg.MaxSize {
 		b.closeLocked(p)
-		go b.flush(p)
 	}
 	return p
+}
+
+// run sends p once MaxWait has passed or it is closed, and Admit has let
+// it go; it takes calls until then.
+func (b *Batcher[K, I, R]) run(p *pending[K, I, R]) {
+	timer := time.NewTimer(b.cfg.MaxWait)
+	select {
+	case <-timer.C:
+	case <-p.full:
+	}
+	timer.Stop()
+	ctx, err := p.ctx, error(nil)
+	if b.cfg.Admit != nil {
+		ctx, err = b.cfg.Admit(p.ctx)
+	}
+	b.flush(p, ctx, err)
 }
 
 // closeLocked stops p taking new calls. The caller holds b.mu.
@@ -148,7 +170,10 @@ func (b *Batcher[K, I, R]) closeLocked(p *pending[K, I, R]) {
 	if b.open[p.key] == p {
 		delete(b.open, p.key)
 	}
-	p.timer.Stop()
+	if !p.closed {
+		p.closed = true
+		close(p.full)
+	}
 }
 
 // leave takes a cancelled caller out of p: out of its items if p was not
@@ -166,6 +191,11 @@ func (b *Batcher[K, I, R]) leave(p *pending[K, I, R], c *call[I, R]) {
 		if b.id != nil {
 			delete(p.ids, b.id(c.item))
 		}
+		if len(p.calls) == 0 {
+			// No one is left to send for: stop waiting for a turn.
+			b.closeLocked(p)
+			p.cancel()
+		}
 		return
 	}
 	if p.waiting--; p.waiting == 0 {
@@ -173,8 +203,9 @@ func (b *Batcher[K, I, R]) leave(p *pending[K, I, R], c *call[I, R]) {
 	}
 }
 
-// flush sends p, once, and hands each call its outcome.
-func (b *Batcher[K, I, R]) flush(p *pending[K, I, R]) {
+// flush sends p with ctx, once, and hands each call its outcome; admitErr,
+// when set, is every call's outcome, and nothing is sent.
+func (b *Batcher[K, I, R]) flush(p *pending[K, I, R], ctx context.Context, admitErr error) {
 	b.mu.Lock()
 	if p.sent {
 		b.mu.Unlock()
@@ -194,7 +225,11 @@ func (b *Batcher[K, I, R]) flush(p *pending[K, I, R]) {
 	for i, c := range calls {
 		items[i] = c.item
 	}
-	results, err := b.send(p.ctx, p.key, items)
+	var results []R
+	err := admitErr
+	if admitErr == nil {
+		results, err = b.send(ctx, p.key, items)
+	}
 	if err == nil && len(results) != len(calls) {
 		err = fmt.Errorf("batch: %d results for %d items", len(results), len(calls))
 	}

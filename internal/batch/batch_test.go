@@ -748,3 +748,63 @@ func TestBatcherMaxSizeOneOrLessSendsEachCallAlone(t *testing.T) {
 		})
 	}
 }
+
+// A batch that waits for its turn (Admit) still takes the calls that come
+// meanwhile: one request carries them all, sent with Admit's context.
+func TestBatcherFillsWhileItWaitsForItsTurn(t *testing.T) {
+	const n = 6
+	log := newSendLog[string, int]()
+	turn := make(chan struct{})
+	admitted := make(chan struct{}, 1)
+	type turnKey struct{}
+	send := timesTenSend(log)
+	b := batch.New(batch.Config{MaxWait: 0, MaxSize: 100, Admit: func(ctx context.Context) (context.Context, error) {
+		admitted <- struct{}{}
+		<-turn
+		return context.WithValue(ctx, turnKey{}, true), nil
+	}}, func(ctx context.Context, key string, items []int) ([]int, error) {
+		if ctx.Value(turnKey{}) == nil {
+			t.Error("the batch was not sent with the context Admit returned")
+		}
+		return send(ctx, key, items)
+	}, nil, nil)
+
+	calls := make([]*async[int], n)
+	calls[0] = start(t, context.Background(), func(ctx context.Context) (int, error) { return b.Do(ctx, "k", 1) })
+	receive(t, admitted, "the first call's batch to wait for its turn")
+	for i := 1; i < n; i++ {
+		calls[i] = start(t, context.Background(), func(ctx context.Context) (int, error) { return b.Do(ctx, "k", i+1) })
+		receive(t, calls[i].ctx.joined, "a call to join the waiting batch")
+	}
+	close(turn)
+	for i, c := range calls {
+		if got := receive(t, c.done, "a result"); got.err != nil || got.res != (i+1)*10 {
+			t.Errorf("call %d: %v, %v", i+1, got.res, got.err)
+		}
+	}
+	if batches := log.all(); len(batches) != 1 || len(batches[0].items) != n {
+		t.Errorf("sends %v, want one of all %d calls", batches, n)
+	}
+}
+
+// A batch whose callers all leave while it waits for its turn stops
+// waiting, and sends nothing.
+func TestBatcherLeftWhileWaitingForItsTurnSendsNothing(t *testing.T) {
+	log := newSendLog[string, int]()
+	stopped := make(chan struct{})
+	b := batch.New(batch.Config{MaxWait: 0, MaxSize: 100, Admit: func(ctx context.Context) (context.Context, error) {
+		<-ctx.Done()
+		close(stopped)
+		return ctx, ctx.Err()
+	}}, timesTenSend(log), nil, nil)
+	c := start(t, context.Background(), func(ctx context.Context) (int, error) { return b.Do(ctx, "k", 1) })
+	receive(t, c.ctx.joined, "the call to join")
+	c.cancel()
+	if got := receive(t, c.done, "the cancelled call"); !errors.Is(got.err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", got.err)
+	}
+	receive(t, stopped, "the batch to stop waiting for its turn")
+	if batches := log.all(); len(batches) != 0 {
+		t.Errorf("sends %v, want none", batches)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -38,6 +39,10 @@ const (
 	EnvLocationUUID = "ZETTLE_LOCATION_UUID"
 	EnvInventoryURL = "ZETTLE_INVENTORY_URL"
 	EnvAPIVersion   = "ZETTLE_API_VERSION"
+	// EnvRequestsPerSecond and EnvRequestBurst stand in for
+	// requests_per_second and request_burst.
+	EnvRequestsPerSecond = "ZETTLE_REQUESTS_PER_SECOND"
+	EnvRequestBurst      = "ZETTLE_REQUEST_BURST"
 )
 
 // New returns the provider factory for a build version.
@@ -50,16 +55,18 @@ type zettleProvider struct {
 }
 
 type providerModel struct {
-	AccessToken    types.String `tfsdk:"access_token"`
-	APIKey         types.String `tfsdk:"api_key"`
-	ClientID       types.String `tfsdk:"client_id"`
-	OAuthURL       types.String `tfsdk:"oauth_url"`
-	LocationUUID   types.String `tfsdk:"location_uuid"`
-	InventoryURL   types.String `tfsdk:"inventory_url"`
-	APIVersion     types.String `tfsdk:"api_version"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
-	Batching       types.Object `tfsdk:"batching"`
+	AccessToken    types.String  `tfsdk:"access_token"`
+	APIKey         types.String  `tfsdk:"api_key"`
+	ClientID       types.String  `tfsdk:"client_id"`
+	OAuthURL       types.String  `tfsdk:"oauth_url"`
+	LocationUUID   types.String  `tfsdk:"location_uuid"`
+	InventoryURL   types.String  `tfsdk:"inventory_url"`
+	APIVersion     types.String  `tfsdk:"api_version"`
+	MaxRetries     types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout types.String  `tfsdk:"request_timeout"`
+	RequestsPerSec types.Float64 `tfsdk:"requests_per_second"`
+	RequestBurst   types.Int64   `tfsdk:"request_burst"`
+	Batching       types.Object  `tfsdk:"batching"`
 }
 
 func (p *zettleProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -139,6 +146,22 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					maxRetriesLimit, zettle.DefaultMaxRetries, zettle.DefaultRetryWaitMin, zettle.DefaultRetryWaitMax),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+			},
+			"requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many requests per second the provider sends to the Inventory API, at most: every "+
+					"attempt of every request of a run, pages and retries included, waits for its turn, so that a large apply stays within "+
+					"Zettle's limit instead of being refused with HTTP 429. A number from `0` to `%d`; `0` sends every request at once. "+
+					"Defaults to the `"+EnvRequestsPerSecond+"` environment variable, then to `%d`, the rate Zettle documents for Inventory API v3. With batching on, the operations that arrive while "+
+					"a batch waits for its turn join it, so a limited API gets fewer, larger requests.", maxRequestsPerSecond, zettle.DefaultRequestsPerSecond),
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.Between(0, maxRequestsPerSecond)},
+			},
+			"request_burst": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many requests may go at once, after a quiet spell, under `requests_per_second`: "+
+					"a count from `1` to `%d`. Defaults to the `"+EnvRequestBurst+"` environment variable, then to `%d`, which spaces every request evenly; Zettle watches the average rate over a "+
+					"short period, so a larger burst risks HTTP 429.", maxRequestBurst, zettle.DefaultRequestBurst),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, maxRequestBurst)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may take before it is abandoned, as a Go duration string "+
@@ -232,6 +255,10 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 
 	retries := retrySettings(cfg)
+	rateLimit := rateLimitSettings(cfg, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	logger := newMaskedLogger(token, apiKey)
 	userAgent := fmt.Sprintf("terraform-provider-zettle/%s (+https://registry.terraform.io/providers/zettle-community/zettle) Terraform/%s", p.version, req.TerraformVersion)
 	var tokens zettle.TokenSource = zettle.StaticToken(token)
@@ -256,7 +283,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	ctx = logger.masked(ctx)
 	client, err := zettle.New(zettle.Config{
 		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
-		APIVersion: apiVersion,
+		APIVersion: apiVersion, RateLimit: rateLimit,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Zettle client", err.Error())
@@ -290,6 +317,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"inventory_url": baseURL, "api_version": chosen, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
 		"batching": batching.Enabled, "batch_max_wait": batching.MaxWait.String(), "batch_max_size": batching.MaxSize,
 		"max_retries": retries.MaxRetries, "request_timeout": retries.RequestTimeout.String(),
+		"requests_per_second": rateLimit.PerSecond, "request_burst": rateLimit.Burst,
 	})
 	data.client = client
 	data.stock = stock.New(client, stock.Config{Logger: logger})
@@ -321,6 +349,44 @@ func quoted(values []string) []string {
 // accessCheckTimeout bounds the check of the credentials in Configure,
 // retries included.
 const accessCheckTimeout = 2 * time.Minute
+
+// Bounds of the rate limit's settings: past them, the limit would not
+// protect anything.
+const (
+	maxRequestsPerSecond = 100
+	maxRequestBurst      = 100
+)
+
+// rateLimitSettings reads requests_per_second and request_burst, or their
+// environment variables; what is left out, or not known yet, takes the
+// default. A variable that is not a number in range is an error naming the
+// attribute.
+func rateLimitSettings(cfg providerModel, diags *diag.Diagnostics) zettle.RateLimit {
+	limit := zettle.DefaultRateLimit
+	switch raw := os.Getenv(EnvRequestsPerSecond); {
+	case known(cfg.RequestsPerSec):
+		limit.PerSecond = cfg.RequestsPerSec.ValueFloat64()
+	case cfg.RequestsPerSec.IsNull() && raw != "":
+		n, err := strconv.ParseFloat(raw, 64)
+		if err != nil || n < 0 || n > maxRequestsPerSecond {
+			diags.AddAttributeError(pathOf("requests_per_second"), "Invalid requests_per_second",
+				fmt.Sprintf("%s is %q: it must be a number from 0 to %d.", EnvRequestsPerSecond, raw, maxRequestsPerSecond))
+		}
+		limit.PerSecond = n
+	}
+	switch raw := os.Getenv(EnvRequestBurst); {
+	case known(cfg.RequestBurst):
+		limit.Burst = int(cfg.RequestBurst.ValueInt64())
+	case cfg.RequestBurst.IsNull() && raw != "":
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxRequestBurst {
+			diags.AddAttributeError(pathOf("request_burst"), "Invalid request_burst",
+				fmt.Sprintf("%s is %q: it must be a whole number from 1 to %d.", EnvRequestBurst, raw, maxRequestBurst))
+		}
+		limit.Burst = n
+	}
+	return limit
+}
 
 // maxRetriesLimit bounds max_retries: past it, a failing API is better
 // reported than waited for.

@@ -31,6 +31,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/google/uuid"
 )
 
@@ -87,6 +89,8 @@ type Server struct {
 	faultCounts map[string]int
 	// pageSize caps the items of one page of a list answer.
 	pageSize int
+	// limit, when set, refuses Inventory API requests beyond a rate.
+	limit *rate.Limiter
 }
 
 // Request is one request as the sandbox saw it.
@@ -104,6 +108,9 @@ type Request struct {
 	// ApplicationID is the X-iZettle-Application-Id header.
 	ApplicationID string
 	Status        int
+	// RateLimited marks a request refused (429) for going beyond the rate
+	// SetRateLimit set.
+	RateLimited bool
 	// Fault is set when an injected fault shaped the answer, given or
 	// random: "HTTP 429", "connection cut after commit", and so on (see
 	// FaultKind). Status is 0 for a connection cut before commit.
@@ -131,6 +138,33 @@ func (s *Server) SetAPIVersions(v2, v3 bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.v2Off, s.v3Off = !v2, !v3
+}
+
+// SetRateLimit makes the sandbox refuse Inventory API requests beyond
+// perSecond, as Zettle does: a token bucket of burst requests, refilled at
+// perSecond; a request beyond it gets 429 with Retry-After: 1 and changes
+// nothing. Zero turns the limit off, as New has it. The limit is the
+// sandbox's, shared by every organization: one integration's view.
+func (s *Server) SetRateLimit(perSecond float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limit = nil
+	if perSecond > 0 {
+		s.limit = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
+	}
+}
+
+// RateLimited counts the logged requests refused for going beyond the rate.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.log {
+		if r.RateLimited {
+			n++
+		}
+	}
+	return n
 }
 
 // ParseAPIVersions reads the versions to serve as the commands' -api flag
@@ -227,8 +261,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !off {
 		fault = s.takeFault(r.Method, route)
 	}
+	// Beyond the rate, a request is refused as it arrives, before any
+	// fault or endpoint sees it.
+	limited := !off && s.limit != nil && s.isAPIRoute(route) && !s.limit.AllowN(arrived, 1)
+	if limited {
+		fault = nil
+	}
 	random := false
-	if fault == nil && !off && s.isAPIRoute(route) {
+	if fault == nil && !off && !limited && s.isAPIRoute(route) {
 		fault = s.random.draw()
 		random = fault != nil
 	}
@@ -269,6 +309,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if noted != "" {
 		entry.Fault = noted
+	}
+	if limited {
+		entry.Status, entry.RateLimited = http.StatusTooManyRequests, true
+		s.record(entry)
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, "TOO_MANY_REQUESTS", "rate limit exceeded: try again later")
+		return
 	}
 	if fault != nil && fault.CutBeforeCommit {
 		s.record(entry)

@@ -73,6 +73,8 @@ type Config struct {
 	// Batching coalesces concurrent calls; its zero value sends every call
 	// as its own request.
 	Batching Batching
+	// RateLimit paces every request; its zero value sends each at once.
+	RateLimit RateLimit
 	// APIVersion is the Inventory API version to speak: APIVersionV2,
 	// APIVersionV3, or APIVersionAuto (also when empty), which asks the
 	// service once.
@@ -87,6 +89,8 @@ type Client struct {
 	appID     string
 	http      *retryablehttp.Client
 	log       Logger
+	// limits paces the requests; nil sends them at once.
+	limits *limiter
 
 	// locations is the organization's list of locations, kept once it is
 	// complete; see CachedLocations.
@@ -119,6 +123,9 @@ func New(cfg Config) (*Client, error) {
 		baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
 	}
+	c.limits = newLimiter(cfg.RateLimit)
+	// A retry waits its turn too, after the backoff or Retry-After.
+	c.http.PrepareRetry = func(req *http.Request) error { return c.limits.wait(req.Context()) }
 	c.batch = newCoalescer(c, cfg.Batching)
 	c.locations = batch.NewShared(c.fetchLocations)
 	c.apiVersion, c.versions = cfg.APIVersion, batch.NewShared(c.chooseAPI)
@@ -390,6 +397,9 @@ func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byt
 	}
 	if c.appID != "" {
 		req.Header.Set("X-iZettle-Application-Id", c.appID)
+	}
+	if err := c.limits.wait(ctx); err != nil {
+		return 0, nil, nil, &APIError{Operation: op, Message: err.Error(), Err: err, Attempts: callInfoOf(ctx).attempts, NotSent: !callInfoOf(ctx).sent}
 	}
 	c.logf(ctx, "Zettle API request", map[string]any{"operation": op, "method": method, "url": rawURL, "body": string(body)})
 

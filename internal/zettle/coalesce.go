@@ -63,7 +63,8 @@ type coalescer struct {
 }
 
 func newCoalescer(c *Client, cfg Batching) *coalescer {
-	bc := batch.Config{MaxWait: cfg.MaxWait, MaxSize: cfg.MaxSize}
+	// A batch waits for its turn under the rate limit while it fills.
+	bc := batch.Config{MaxWait: cfg.MaxWait, MaxSize: cfg.MaxSize, Admit: c.limits.admit}
 	if !cfg.Enabled {
 		bc.MaxSize = 1
 	}

@@ -43,6 +43,9 @@ type tools struct {
 	self string
 	// v2 and v3 are the Inventory API versions the sandbox serves.
 	v2, v3 bool
+	// rateLimit, when positive, is the rate the sandbox enforces, as Zettle
+	// does; the client then runs at its default rate limit.
+	rateLimit float64
 }
 
 // benchCase is one row of the results.
@@ -93,6 +96,9 @@ type commandCost struct {
 	requests int
 	// bulkRequests counts POST /organizations/{org}/v2/inventory/bulk.
 	bulkRequests int
+	// refused counts the requests the sandbox refused (429) for going
+	// beyond its rate.
+	refused int
 	// peakInFlight is the most requests the sandbox served at once.
 	peakInFlight int
 	wall         time.Duration
@@ -132,6 +138,7 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 	sb := sandbox.New()
 	sb.SetLatency(c.latency)
 	sb.SetAPIVersions(t.v2, t.v3)
+	sb.SetRateLimit(t.rateLimit, int(max(t.rateLimit, 1)))
 	org := sb.AddOrganization(sandbox.OrgSpec{})
 	products := scenario.AddCatalogue(org, c.n)
 	meter := &concurrencyMeter{next: sb}
@@ -152,7 +159,14 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 		ctx: ctx, benchCase: c, sandbox: sb, org: org, meter: meter, products: products,
 		ws: ws, progress: progress,
 	}
-	config := scenario.Configuration(org.Token, srv.URL, c.batchingBlock(), products)
+	// Against a sandbox that enforces no rate, neither does the client, so
+	// that the tables measure the provider's own costs; against one that
+	// does, the client runs at its defaults.
+	extra := c.batchingBlock()
+	if t.rateLimit <= 0 {
+		extra = "  requests_per_second = 0\n" + extra
+	}
+	config := scenario.Configuration(org.Token, srv.URL, extra, products)
 	if err := ws.WriteFile("main.tf", []byte(config)); err != nil {
 		return caseResult{}, err
 	}
@@ -190,7 +204,7 @@ func (r *caseRun) measure(command string, args ...string) (commandCost, error) {
 			command, err, logTailLines, res.Tail(logTailLines))
 	}
 
-	cost := commandCost{wall: res.Wall, peakInFlight: r.meter.peak()}
+	cost := commandCost{wall: res.Wall, peakInFlight: r.meter.peak(), refused: r.sandbox.RateLimited()}
 	for _, req := range r.sandbox.Requests() {
 		cost.requests++
 		if req.Route == bulkRoute {
@@ -200,8 +214,8 @@ func (r *caseRun) measure(command string, args ...string) (commandCost, error) {
 	if cost.peakRSSKiB, err = res.PeakRSSKiB(); err != nil {
 		return commandCost{}, fmt.Errorf("terraform %s: %w", command, err)
 	}
-	fmt.Fprintf(r.progress, "  %-7s %5d requests (%d bulk), at most %d at once, %.1f s, provider peak RSS %s\n",
-		command, cost.requests, cost.bulkRequests, cost.peakInFlight, res.Wall.Seconds(), formatRSS(cost.peakRSSKiB))
+	fmt.Fprintf(r.progress, "  %-7s %5d requests (%d bulk, %d refused with 429), at most %d at once, %.1f s, provider peak RSS %s\n",
+		command, cost.requests, cost.bulkRequests, cost.refused, cost.peakInFlight, res.Wall.Seconds(), formatRSS(cost.peakRSSKiB))
 	return cost, nil
 }
 

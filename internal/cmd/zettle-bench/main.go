@@ -75,6 +75,8 @@ func parseFlags() (options, error) {
 	begin, end := markers("")
 	out := flag.String("out", "", "markdown `file` whose text between the lines "+begin+" and "+end+" is replaced by the results")
 	section := flag.String("section", "", "`name` of the results block in the -out file: its markers are <!-- bench:<name>:begin --> and <!-- bench:<name>:end -->")
+	rateLimit := flag.Float64("rate-limit", 0, "requests `per second` the sandbox enforces, refusing the others with 429, as Zettle does (4 for v3); "+
+		"the provider then runs at its default rate limit. 0 enforces none, and the provider sends at once")
 	api := flag.String("api", "v2", "Inventory API `versions` the sandbox serves: v2, v3 or both (the provider speaks v3 then); "+
 		"the bulk-request column counts v2's bulk endpoint")
 	flag.Parse()
@@ -83,6 +85,9 @@ func parseFlags() (options, error) {
 	}
 
 	opts := options{out: *out, section: *section}
+	if opts.rateLimit = *rateLimit; opts.rateLimit < 0 {
+		return opts, fmt.Errorf("-rate-limit %g: must not be negative", opts.rateLimit)
+	}
 	var ok bool
 	if opts.v2, opts.v3, ok = sandbox.ParseAPIVersions(*api); !ok {
 		return opts, fmt.Errorf("-api %q: use v2, v3 or both", *api)
@@ -205,15 +210,15 @@ func report(terraformVersion string, results []caseResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s/%s, %d CPUs, %s.\n\n",
 		terraformVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.DateOnly))
-	b.WriteString("| N | latency | batching | parallelism | apply requests | apply bulk requests | apply time | plan requests | plan time | destroy requests | destroy time | peak provider RSS |\n")
-	b.WriteString("|--:|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| N | latency | batching | parallelism | apply requests | apply bulk requests | apply time | plan requests | plan time | destroy requests | destroy time | 429s | peak provider RSS |\n")
+	b.WriteString("|--:|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %d | %d | %s | %d | %s | %d | %s | %s |\n",
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %d | %d | %s | %d | %s | %d | %s | %d | %s |\n",
 			r.n, r.latency, r.batchingSetting(), r.parallelismSetting(),
 			r.apply.requests, r.apply.bulkRequests, formatSeconds(r.apply.wall),
 			r.plan.requests, formatSeconds(r.plan.wall),
 			r.destroy.requests, formatSeconds(r.destroy.wall),
-			formatRSS(r.peakRSSKiB()))
+			r.apply.refused+r.plan.refused+r.destroy.refused, formatRSS(r.peakRSSKiB()))
 	}
 	b.WriteString("\nReproduce with `make bench`.\n")
 	return b.String()

@@ -28,6 +28,8 @@ func main() {
 	pageSize := flag.Int("page-size", sandbox.DefaultPageSize, "most `items` in one page of a list answer; later pages follow a Link header")
 	newOrganization := flag.Bool("new-organization", false, "serve the demo organization as a new merchant's: no locations until tracking first starts")
 	api := flag.String("api", "both", "Inventory API `versions` to serve: v2, v3 or both; the other answers 404 on all its paths")
+	rateLimit := flag.Float64("rate-limit", 0, "refuse Inventory API requests beyond this many `per second` with 429 and Retry-After: 1, as Zettle does (4 for v3); 0 serves all")
+	rateBurst := flag.Int("rate-burst", 4, "with -rate-limit, how many `requests` may come at once after a quiet spell")
 	flag.Parse()
 
 	if *pageSize < 1 {
@@ -37,13 +39,27 @@ func main() {
 	if !ok {
 		log.Fatalf("-api %q: use v2, v3 or both", *api)
 	}
-	if err := run(*listen, *urlFile, *latency, *tokenLifetime, *pageSize, *newOrganization, v2, v3); err != nil {
+	if *rateLimit < 0 || *rateBurst < 1 {
+		log.Fatalf("-rate-limit %g -rate-burst %d: the rate must not be negative, and the burst at least 1", *rateLimit, *rateBurst)
+	}
+	sb := sandbox.New()
+	sb.SetLatency(*latency)
+	sb.SetTokenLifetime(*tokenLifetime)
+	sb.SetPageSize(*pageSize)
+	sb.SetAPIVersions(v2, v3)
+	sb.SetRateLimit(*rateLimit, *rateBurst)
+	served := map[[2]bool]string{{true, true}: "v2 and v3", {true, false}: "v2 only", {false, true}: "v3 only"}[[2]bool{v2, v3}]
+	if *rateLimit > 0 {
+		served += fmt.Sprintf(", at most %g requests per second", *rateLimit)
+	}
+	if err := run(*listen, *urlFile, sb, served, *newOrganization); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// apiVersions reads the -api flag: which Inventory API versions to serve.
-func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize int, newOrganization, v2, v3 bool) error {
+// run serves sb on listen, with its demo organization; served says what it
+// serves.
+func run(listen, urlFile string, sb *sandbox.Server, served string, newOrganization bool) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return err
@@ -55,11 +71,6 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize 
 	if err != nil {
 		return err
 	}
-	sb := sandbox.New()
-	sb.SetLatency(latency)
-	sb.SetTokenLifetime(tokenLifetime)
-	sb.SetPageSize(pageSize)
-	sb.SetAPIVersions(v2, v3)
 	var org *sandbox.Org
 	var locationLine string
 	if newOrganization {
@@ -77,7 +88,6 @@ func run(listen, urlFile string, latency, tokenLifetime time.Duration, pageSize 
 			return err
 		}
 	}
-	served := map[[2]bool]string{{true, true}: "v2 and v3", {true, false}: "v2 only", {false, true}: "v3 only"}[[2]bool{v2, v3}]
 	fmt.Printf(`Zettle Inventory API sandbox, serving %s
   export ZETTLE_INVENTORY_URL=%s
   export ZETTLE_ACCESS_TOKEN=%s

@@ -138,9 +138,11 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{stringvalidator.OneOf(zettle.APIVersions...)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request that failed for a passing reason (HTTP 429, a 5xx, a dropped "+
-					"connection or an attempt past `request_timeout`) is tried again, API key exchanges included: a count from `0` (never) "+
-					"to `%d`. Defaults to `%d`. A 429 or 503 with `Retry-After` waits as long as it asks (at most 5 minutes); other failures "+
+				MarkdownDescription: fmt.Sprintf("How many times a request that failed for a passing reason (a 5xx, a dropped "+
+					"connection or an attempt past `request_timeout`) is tried again, API key exchanges included: a count from `0` (never "+
+					"retry, not even a 429) to `%d`. Defaults to `%d`. A request refused with HTTP 429 changed nothing, so above `0` it is "+
+					"tried again without counting against this, for as long as the operation's timeout allows. A 429 or 503 with "+
+					"`Retry-After` waits as long as it asks (at most 5 minutes); other failures "+
 					"wait a jittered, exponentially growing time between %s and %s. Requests that move stock are never repeated after a 5xx "+
 					"or a lost answer: the provider reads the balances again and moves only what is missing.",
 					maxRetriesLimit, zettle.DefaultMaxRetries, zettle.DefaultRetryWaitMin, zettle.DefaultRetryWaitMax),

@@ -91,6 +91,8 @@ type Client struct {
 	log       Logger
 	// limits paces the requests; nil sends them at once.
 	limits *limiter
+	// maxRetries bounds the retries after failures other than a 429.
+	maxRetries int
 
 	// locations is the organization's list of locations, kept once it is
 	// complete; see CachedLocations.
@@ -123,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 		baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
 	}
-	c.limits = newLimiter(cfg.RateLimit)
+	c.limits, c.maxRetries = newLimiter(cfg.RateLimit), max(cfg.Retries.MaxRetries, 0)
 	// A retry waits its turn too, after the backoff or Retry-After.
 	c.http.PrepareRetry = func(req *http.Request) error { return c.limits.wait(req.Context()) }
 	c.batch = newCoalescer(c, cfg.Batching)
@@ -345,7 +347,7 @@ func (c *Client) sendPage(ctx context.Context, r request, target string, body []
 			}
 		}
 		var apiErr *APIError
-		if err == nil || r.once || !errors.As(err, &apiErr) || !apiErr.Unreadable || try >= c.http.RetryMax || ctx.Err() != nil {
+		if err == nil || r.once || !errors.As(err, &apiErr) || !apiErr.Unreadable || try >= c.maxRetries || ctx.Err() != nil {
 			return answer, status, header, err
 		}
 		c.logf(ctx, "The answer could not be read; sending the request again, which is safe to repeat", map[string]any{"operation": r.op, "error": err.Error()})

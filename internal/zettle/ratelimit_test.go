@@ -2,8 +2,10 @@ package zettle_test
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
@@ -50,5 +52,30 @@ func TestRateLimitWaitThatGivesUpIsNotSent(t *testing.T) {
 	}
 	if n := sb.RequestCount(); n != 1 {
 		t.Errorf("%d requests reached the sandbox, want the first only", n)
+	}
+}
+
+// A 429 changed nothing: it is retried beyond max_retries, which bounds
+// the retries after other failures only. max_retries 0 retries nothing.
+func TestRefusalsWith429DoNotCountAgainstMaxRetries(t *testing.T) {
+	fast := zettle.Retries{MaxRetries: 2, WaitMin: time.Millisecond, WaitMax: time.Millisecond}
+	for _, c := range []struct {
+		name    string
+		retries zettle.Retries
+		fault   sandbox.Fault
+		ok      bool
+	}{
+		{"six 429s", fast, sandbox.Fault{Status: http.StatusTooManyRequests, RetryAfter: "0", Times: 6}, true},
+		{"three 503s", fast, sandbox.Fault{Status: http.StatusServiceUnavailable, Times: 3}, false},
+		{"a 429 with max_retries 0", zettle.Retries{}, sandbox.Fault{Status: http.StatusTooManyRequests, RetryAfter: "0", Times: 1}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cl, sb, _ := zettletest.NewClient(t, zettle.Config{Retries: c.retries}, sandbox.OrgSpec{})
+			sb.InjectFault(c.fault)
+			_, err := cl.Locations(context.Background())
+			if (err == nil) != c.ok {
+				t.Errorf("error %v, want success %v", err, c.ok)
+			}
+		})
 	}
 }

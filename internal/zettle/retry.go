@@ -56,6 +56,9 @@ type callInfo struct {
 	// sent tells that some attempt got past opening its connection: from
 	// then on the request may have reached the API.
 	sent bool
+	// failures counts the retries after failures other than a 429, which
+	// MaxRetries bounds.
+	failures int
 }
 
 type callInfoKey struct{}
@@ -87,12 +90,19 @@ func newRetryingHTTP(r Retries, hc *http.Client, log Logger) *retryablehttp.Clie
 		transport.DialContext = dialBriefly((&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext)
 		hc = &http.Client{Timeout: timeout, Transport: transport}
 	}
+	// A 429 refuses a request before acting on it, so it is retried, after
+	// its Retry-After, for as long as the operation's timeout lets it;
+	// MaxRetries bounds the retries after other failures (retryPolicy).
+	retryMax := 0
+	if r.MaxRetries > 0 {
+		retryMax = rateLimitedRetries
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   hc,
-		RetryMax:     max(r.MaxRetries, 0),
+		RetryMax:     retryMax,
 		RetryWaitMin: cmpOr(r.WaitMin, DefaultRetryWaitMin),
 		RetryWaitMax: cmpOr(r.WaitMax, DefaultRetryWaitMax),
-		CheckRetry:   retryPolicy,
+		CheckRetry:   retryPolicy(max(r.MaxRetries, 0)),
 		Backoff:      backoff,
 		// The last answer, a 503 say, is returned as it is, so that its
 		// status and message reach the user.
@@ -118,12 +128,32 @@ func cmpOr(d, fallback time.Duration) time.Duration {
 	return fallback
 }
 
+// rateLimitedRetries bounds the retries of a request refused with 429 again
+// and again; the operation's timeout comes first.
+const rateLimitedRetries = 1000
+
 // retryPolicy decides whether a failed attempt is tried again.
-//   - 429: the API refused the request without acting on it: always.
-//   - 5xx, or no answer: only requests that are safe to repeat. A request
-//     that moves stock may have been applied; its caller reconciles instead.
-//   - A connection that could not even be opened: always, nothing was sent.
-func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
+//   - 429: the API refused the request without acting on it: always, until
+//     the operation's timeout.
+//   - 5xx, or no answer: only requests that are safe to repeat, at most
+//     maxRetries times. A request that moves stock may have been applied;
+//     its caller reconciles instead.
+//   - A connection that could not even be opened: the dialer has tried.
+func retryPolicy(maxRetries int) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		retry, err := retryDecision(ctx, resp, err)
+		if retry && (resp == nil || resp.StatusCode != http.StatusTooManyRequests) {
+			info := callInfoOf(ctx)
+			if info.failures >= maxRetries {
+				return false, err
+			}
+			info.failures++
+		}
+		return retry, err
+	}
+}
+
+func retryDecision(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}

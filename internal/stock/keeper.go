@@ -20,6 +20,7 @@ type Inventory interface {
 	Start(ctx context.Context, location string, change zettle.ProductChange) (map[string]zettle.Quantity, error)
 	StartInNewOrganization(ctx context.Context, product string) (store string, err error)
 	ConfirmTracking(ctx context.Context, location, product string) (zettle.ProductInventory, error)
+	TrackedBalances(ctx context.Context, location, product string) (map[string]zettle.Quantity, error)
 	Move(ctx context.Context, location string, movements []zettle.Movement) (map[string]zettle.Quantity, error)
 	Stop(ctx context.Context, product string) error
 }

@@ -108,11 +108,11 @@ func (k *Keeper) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 		// Variants that the bulk request did not move (a target of zero) are
 		// not in its answer; only a lookup shows their saved levels.
 		if !allKnown(balances, start.variants) {
-			inv, err := k.inv.ConfirmTracking(ctx, req.LocationUUID, req.ProductUUID)
+			read, err := k.inv.TrackedBalances(ctx, req.LocationUUID, req.ProductUUID)
 			if err != nil {
 				return TrackedProduct{LocationUUID: req.LocationUUID}, start.incomplete(err)
 			}
-			balances = inv.Balances
+			balances = read
 		}
 		fixes := start.fixes(balances)
 		if len(fixes) == 0 {

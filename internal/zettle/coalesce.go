@@ -48,6 +48,9 @@ type coalescer struct {
 	// moves sends the stock movements of several products in one request,
 	// by location they return balances for.
 	moves *batch.Batcher[string, []Movement, map[string]Quantity]
+	// balanceReads reads the balances of tracked products, by STORE
+	// location, without asking whether they are tracked.
+	balanceReads *batch.Batcher[string, string, map[string]Quantity]
 	// stops stops tracking several products in one request, where the
 	// API version can.
 	stops *batch.Batcher[struct{}, string, struct{}]
@@ -76,6 +79,7 @@ func newCoalescer(c *Client, cfg Batching) *coalescer {
 		lookups:         batch.New(bc, c.sendLookups, refusedWhole, nil),
 		moves:           batch.New(bc, c.sendMoves, refusedWhole, func(m []Movement) string { return m[0].ProductUUID }),
 		stops:           batch.New(bc, c.sendStops, refusedWhole, nil),
+		balanceReads:    batch.New(bc, c.sendBalanceReads, refusedWhole, nil),
 		lowStockSets:    batch.New(bc, c.sendLowStockSets, refusedWhole, func(s LowStock) string { return s.ProductUUID + "/" + s.VariantUUID }),
 		lowStockDeletes: batch.New(bc, c.sendLowStockDeletes, refusedWhole, nil),
 		inventory:       batch.NewShared(c.fetchInventory),
@@ -120,6 +124,14 @@ func (c *Client) sendLookups(ctx context.Context, location string, products []st
 		return nil, err
 	}
 	return api.lookup(ctx, location, products)
+}
+
+func (c *Client) sendBalanceReads(ctx context.Context, location string, products []string) ([]map[string]Quantity, error) {
+	api, err := c.api(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return api.balanceReads(ctx, location, products)
 }
 
 func (c *Client) sendMoves(ctx context.Context, location string, perProduct [][]Movement) ([]map[string]Quantity, error) {

@@ -33,6 +33,14 @@ func (c *Client) StartInNewOrganization(ctx context.Context, product string) (st
 	return c.batch.firstStarts.Do(ctx, struct{}{}, ProductChange{ProductUUID: product, TrackingStatusChange: StartTracking})
 }
 
+// TrackedBalances reads the balances at a STORE location of a product
+// known to be tracked, as the rules need them after a start: without
+// asking again whether it is tracked (v3 asks that with a request of its
+// own), and never from a listing in pages, which may skip a row.
+func (c *Client) TrackedBalances(ctx context.Context, location, product string) (map[string]Quantity, error) {
+	return c.batch.balanceReads.Do(ctx, location, product)
+}
+
 // Move moves stock of one product. It is not safe to repeat: after a lost
 // answer the stock may have moved. It returns the resulting balances at
 // location as the answer gives them; nil when it gives none (v3).

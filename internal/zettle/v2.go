@@ -74,6 +74,18 @@ func (a *v2API) lookup(ctx context.Context, _ string, products []string) ([]Prod
 	return out, nil
 }
 
+func (a *v2API) balanceReads(ctx context.Context, location string, products []string) ([]map[string]Quantity, error) {
+	inv, err := a.lookup(ctx, location, products)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]Quantity, len(inv))
+	for i, p := range inv {
+		out[i] = p.Balances
+	}
+	return out, nil
+}
+
 func (a *v2API) move(ctx context.Context, location string, perProduct [][]Movement) ([]map[string]Quantity, error) {
 	var all []Movement
 	for _, ms := range perProduct {

@@ -221,6 +221,16 @@ func eachAtOnce(ctx context.Context, products []string, read func(ctx context.Co
 	return g.Wait()
 }
 
+func (a *v3API) balanceReads(ctx context.Context, location string, products []string) ([]map[string]Quantity, error) {
+	out := make([]map[string]Quantity, len(products))
+	err := eachAtOnce(ctx, products, func(ctx context.Context, i int, p string) error {
+		rows, err := a.stock(ctx, location, p)
+		out[i] = indexInventory(rowBalances(location, rows, func(q string) bool { return q == p })).product(p).Balances
+		return err
+	})
+	return out, err
+}
+
 // move sends the movements in one request. It answers 204 with no
 // balances.
 func (a *v3API) move(ctx context.Context, _ string, perProduct [][]Movement) ([]map[string]Quantity, error) {

@@ -40,6 +40,10 @@ type inventoryAPI interface {
 	// lookup tells whether products are tracked, and the balances at a
 	// STORE location of those that are.
 	lookup(ctx context.Context, location string, products []string) ([]ProductInventory, error)
+	// balanceReads reads the balances at a STORE location of tracked
+	// products, without asking whether they are tracked where that takes
+	// a request of its own (v3).
+	balanceReads(ctx context.Context, location string, products []string) ([]map[string]Quantity, error)
 	// move moves stock, and returns each product's resulting balances at
 	// location; nil when the answer gives none.
 	move(ctx context.Context, location string, perProduct [][]Movement) ([]map[string]Quantity, error)

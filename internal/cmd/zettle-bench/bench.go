@@ -110,6 +110,23 @@ type commandCost struct {
 type caseResult struct {
 	benchCase
 	apply, plan, destroy commandCost
+	// floor is what the same commands cost Terraform over N terraform_data
+	// resources, which no provider serves: the least a provider can cost.
+	floor floorCost
+}
+
+// floorCost is the wall time of apply, plan and destroy over N
+// terraform_data resources.
+type floorCost struct {
+	apply, plan, destroy time.Duration
+}
+
+// ratio is d over the floor's f, as the table shows it.
+func ratio(d, f time.Duration) string {
+	if f <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("×%.2f", d.Seconds()/f.Seconds())
 }
 
 // peakRSSKiB is the provider's peak RSS over the three commands.
@@ -184,7 +201,49 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 	if res.destroy, err = work.measure("destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return res, err
 	}
-	return res, work.checkDestroyed()
+	if err := work.checkDestroyed(); err != nil {
+		return res, err
+	}
+	res.floor, err = measureFloor(ctx, t, c, progress)
+	return res, err
+}
+
+// measureFloor runs apply, plan and destroy over c.n terraform_data
+// resources, through the same CLI with the same parallelism.
+func measureFloor(ctx context.Context, t tools, c benchCase, progress io.Writer) (floorCost, error) {
+	ws, err := tfdriver.NewWorkspace(tfdriver.Options{Terraform: t.terraform, Provider: t.provider, Pattern: "zettle-bench-floor-"})
+	if err != nil {
+		return floorCost{}, err
+	}
+	defer ws.Close()
+	var config strings.Builder
+	for i := range c.n {
+		fmt.Fprintf(&config, "resource \"terraform_data\" \"p%d\" {\n  input = %q\n}\n", i, strconv.Itoa(i))
+	}
+	if err := ws.WriteFile("main.tf", []byte(config.String())); err != nil {
+		return floorCost{}, err
+	}
+	var out floorCost
+	for _, step := range []struct {
+		into *time.Duration
+		args []string
+	}{
+		{&out.apply, []string{"apply", "-auto-approve", "-input=false", "-no-color"}},
+		{&out.plan, []string{"plan", "-input=false", "-no-color"}},
+		{&out.destroy, []string{"destroy", "-auto-approve", "-input=false", "-no-color"}},
+	} {
+		args := step.args
+		if c.parallelism > 0 {
+			args = append(args, "-parallelism="+strconv.Itoa(c.parallelism))
+		}
+		res, err := ws.Run(ctx, "floor-"+args[0], args...)
+		if err != nil {
+			return out, fmt.Errorf("terraform %s over terraform_data: %w; last %d lines of its output:\n%s", args[0], err, logTailLines, res.Tail(logTailLines))
+		}
+		*step.into = res.Wall
+	}
+	fmt.Fprintf(progress, "  floor   terraform_data: apply %.1f s, plan %.1f s, destroy %.1f s\n", out.apply.Seconds(), out.plan.Seconds(), out.destroy.Seconds())
+	return out, nil
 }
 
 // measure runs one terraform command in the work dir and measures it.

@@ -28,8 +28,9 @@ func batchingBlock() schema.Block {
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "How the provider coalesces the operations that Terraform runs at the same time (up to `-parallelism`, 10 by default) " +
 			"into fewer API requests. Tracking starts go out as one bulk request, reads share one location-wide lookup per run, " +
-			"and low-stock settings are set and deleted in bulk. Stopping tracking is always one request per product: " +
-			"the API documents no bulk form of it. See the performance guide.",
+			"and low-stock settings are set and deleted in bulk. Under Inventory API v3 tracking stops in bulk too; under v2 it stops " +
+			"with one request per product, since v2 documents no bulk form of it. Under `requests_per_second`, a batch that waits for " +
+			"its turn takes the operations that arrive meanwhile. See the performance guide.",
 		Attributes: map[string]schema.Attribute{
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether to coalesce requests. Defaults to `true`. With `false`, every resource makes its own requests " +

@@ -365,29 +365,39 @@ const (
 // attribute.
 func rateLimitSettings(cfg providerModel, diags *diag.Diagnostics) zettle.RateLimit {
 	limit := zettle.DefaultRateLimit
-	switch raw := os.Getenv(EnvRequestsPerSecond); {
+	switch {
 	case known(cfg.RequestsPerSec):
 		limit.PerSecond = cfg.RequestsPerSec.ValueFloat64()
-	case cfg.RequestsPerSec.IsNull() && raw != "":
-		n, err := strconv.ParseFloat(raw, 64)
-		if err != nil || n < 0 || n > maxRequestsPerSecond {
-			diags.AddAttributeError(pathOf("requests_per_second"), "Invalid requests_per_second",
-				fmt.Sprintf("%s is %q: it must be a number from 0 to %d.", EnvRequestsPerSecond, raw, maxRequestsPerSecond))
-		}
-		limit.PerSecond = n
+	case cfg.RequestsPerSec.IsNull():
+		limit.PerSecond = numberFromEnv(EnvRequestsPerSecond, "requests_per_second", limit.PerSecond, 0, maxRequestsPerSecond, false, diags)
 	}
-	switch raw := os.Getenv(EnvRequestBurst); {
+	switch {
 	case known(cfg.RequestBurst):
 		limit.Burst = int(cfg.RequestBurst.ValueInt64())
-	case cfg.RequestBurst.IsNull() && raw != "":
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > maxRequestBurst {
-			diags.AddAttributeError(pathOf("request_burst"), "Invalid request_burst",
-				fmt.Sprintf("%s is %q: it must be a whole number from 1 to %d.", EnvRequestBurst, raw, maxRequestBurst))
-		}
-		limit.Burst = n
+	case cfg.RequestBurst.IsNull():
+		limit.Burst = int(numberFromEnv(EnvRequestBurst, "request_burst", float64(limit.Burst), 1, maxRequestBurst, true, diags))
 	}
 	return limit
+}
+
+// numberFromEnv reads the number in env, which stands in for attr, or
+// returns def when env is unset; one that is not a number from lo to hi
+// (whole, if whole says so) is an error naming attr.
+func numberFromEnv(env, attr string, def, lo, hi float64, whole bool, diags *diag.Diagnostics) float64 {
+	raw := os.Getenv(env)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.ParseFloat(raw, 64)
+	if err != nil || n < lo || n > hi || (whole && n != float64(int(n))) {
+		kind := "a number"
+		if whole {
+			kind = "a whole number"
+		}
+		diags.AddAttributeError(pathOf(attr), "Invalid "+attr, fmt.Sprintf("%s is %q: it must be %s from %g to %g.", env, raw, kind, lo, hi))
+		return def
+	}
+	return n
 }
 
 // maxRetriesLimit bounds max_retries: past it, a failing API is better

@@ -73,17 +73,25 @@ func newCoalescer(c *Client, cfg Batching) *coalescer {
 	}
 	byProduct := func(pc ProductChange) string { return pc.ProductUUID }
 	return &coalescer{
-		enabled:         cfg.Enabled,
-		starts:          batch.New(bc, c.sendStarts, refusedWhole, byProduct),
-		firstStarts:     batch.New(bc, c.sendFirstStarts, refusedWhole, byProduct),
-		lookups:         batch.New(bc, c.sendLookups, refusedWhole, nil),
-		moves:           batch.New(bc, c.sendMoves, refusedWhole, func(m []Movement) string { return m[0].ProductUUID }),
-		stops:           batch.New(bc, c.sendStops, refusedWhole, nil),
-		balanceReads:    batch.New(bc, c.sendBalanceReads, refusedWhole, nil),
-		lowStockSets:    batch.New(bc, c.sendLowStockSets, refusedWhole, func(s LowStock) string { return s.ProductUUID + "/" + s.VariantUUID }),
-		lowStockDeletes: batch.New(bc, c.sendLowStockDeletes, refusedWhole, nil),
-		inventory:       batch.NewShared(c.fetchInventory),
-		lowStock:        batch.NewShared(c.fetchLowStock),
+		enabled: cfg.Enabled,
+		starts:  batch.New(bc, viaAPI(c, inventoryAPI.start), refusedWhole, byProduct),
+		firstStarts: batch.New(bc, viaAPI(c, func(api inventoryAPI, ctx context.Context, _ struct{}, changes []ProductChange) ([]string, error) {
+			return api.firstStart(ctx, changes)
+		}), refusedWhole, byProduct),
+		lookups:      batch.New(bc, viaAPI(c, inventoryAPI.lookup), refusedWhole, nil),
+		moves:        batch.New(bc, viaAPI(c, inventoryAPI.move), refusedWhole, func(m []Movement) string { return m[0].ProductUUID }),
+		balanceReads: batch.New(bc, viaAPI(c, inventoryAPI.balanceReads), refusedWhole, nil),
+		stops: batch.New(bc, viaAPI(c, func(api inventoryAPI, ctx context.Context, _ struct{}, products []string) ([]struct{}, error) {
+			return answered(products, api.stop(ctx, products))
+		}), refusedWhole, nil),
+		lowStockSets: batch.New(bc, viaAPI(c, func(api inventoryAPI, ctx context.Context, location string, settings []LowStock) ([]struct{}, error) {
+			return answered(settings, api.setLowStock(ctx, location, settings))
+		}), refusedWhole, func(s LowStock) string { return s.ProductUUID + "/" + s.VariantUUID }),
+		lowStockDeletes: batch.New(bc, viaAPI(c, func(api inventoryAPI, ctx context.Context, location string, variants []VariantRef) ([]struct{}, error) {
+			return answered(variants, api.resetLowStock(ctx, location, variants))
+		}), refusedWhole, nil),
+		inventory: batch.NewShared(c.fetchInventory),
+		lowStock:  batch.NewShared(c.fetchLowStock),
 	}
 }
 
@@ -102,68 +110,21 @@ func refusedWhole(err error) bool {
 	}
 }
 
-func (c *Client) sendStarts(ctx context.Context, location string, changes []ProductChange) ([]map[string]Quantity, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
+// viaAPI makes a batch's send go through the adapter of the API version
+// the client speaks.
+func viaAPI[K comparable, I, R any](c *Client, send func(api inventoryAPI, ctx context.Context, key K, items []I) ([]R, error)) batch.SendFunc[K, I, R] {
+	return func(ctx context.Context, key K, items []I) ([]R, error) {
+		api, err := c.api(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return send(api, ctx, key, items)
 	}
-	return api.start(ctx, location, changes)
 }
 
-func (c *Client) sendFirstStarts(ctx context.Context, _ struct{}, changes []ProductChange) ([]string, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return api.firstStart(ctx, changes)
-}
-
-func (c *Client) sendLookups(ctx context.Context, location string, products []string) ([]ProductInventory, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return api.lookup(ctx, location, products)
-}
-
-func (c *Client) sendBalanceReads(ctx context.Context, location string, products []string) ([]map[string]Quantity, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return api.balanceReads(ctx, location, products)
-}
-
-func (c *Client) sendMoves(ctx context.Context, location string, perProduct [][]Movement) ([]map[string]Quantity, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return api.move(ctx, location, perProduct)
-}
-
-func (c *Client) sendStops(ctx context.Context, _ struct{}, products []string) ([]struct{}, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return make([]struct{}, len(products)), api.stop(ctx, products)
-}
-
-func (c *Client) sendLowStockSets(ctx context.Context, location string, settings []LowStock) ([]struct{}, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return make([]struct{}, len(settings)), api.setLowStock(ctx, location, settings)
-}
-
-func (c *Client) sendLowStockDeletes(ctx context.Context, location string, variants []VariantRef) ([]struct{}, error) {
-	api, err := c.api(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return make([]struct{}, len(variants)), api.resetLowStock(ctx, location, variants)
+// answered is the outcome of a batch whose items get nothing back but err.
+func answered[I any](items []I, err error) ([]struct{}, error) {
+	return make([]struct{}, len(items)), err
 }
 
 // inventorySnapshot is one location-wide balance lookup, indexed.
@@ -315,7 +276,7 @@ func (c *Client) VariantLowStock(ctx context.Context, location string, v Variant
 // that is not tracked has settings no read shows.
 func (c *Client) LowStockReadable(ctx context.Context, location, product string) (bool, error) {
 	api, err := c.api(ctx)
-	if err != nil || api.version() == APIVersionV2 {
+	if err != nil || api.readsUntrackedLowStock() {
 		return true, err
 	}
 	inv, err := c.ConfirmTracking(ctx, location, product)

@@ -54,6 +54,11 @@ func (l *limiter) wait(ctx context.Context) error {
 	if a, ok := ctx.Value(admissionKey{}).(*admission); ok && a.used.CompareAndSwap(false, true) {
 		return nil
 	}
+	return l.take(ctx)
+}
+
+// take waits for a turn.
+func (l *limiter) take(ctx context.Context) error {
 	if err := l.l.Wait(ctx); err != nil {
 		return fmt.Errorf("%w: %w", errNotAdmitted, err)
 	}
@@ -72,8 +77,8 @@ func (l *limiter) admit(ctx context.Context) (context.Context, error) {
 	if l == nil {
 		return ctx, nil
 	}
-	if err := l.l.Wait(ctx); err != nil {
-		return ctx, fmt.Errorf("%w: %w", errNotAdmitted, err)
+	if err := l.take(ctx); err != nil {
+		return ctx, err
 	}
 	return context.WithValue(ctx, admissionKey{}, &admission{}), nil
 }

@@ -140,6 +140,8 @@ func (a *v2API) resetLowStock(ctx context.Context, location string, variants []V
 	return a.c.DeleteLowStocks(ctx, location, variants)
 }
 
+func (*v2API) readsUntrackedLowStock() bool { return true }
+
 func (a *v2API) lowStock(ctx context.Context, location, product string) ([]LowStock, error) {
 	if product == "" {
 		return a.c.LowStockAtLocation(ctx, location)

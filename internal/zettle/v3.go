@@ -184,20 +184,27 @@ func (a *v3API) productBalances(ctx context.Context, location string, products [
 			read = append(read, p)
 		}
 	}
-	lb := LocationBalances{LocationUUID: location, TrackedProducts: read}
-	perProduct := make([][]stockRowV3, len(read))
-	err = eachAtOnce(ctx, read, func(ctx context.Context, i int, p string) error {
-		var err error
-		perProduct[i], err = a.stock(ctx, location, p)
-		return err
-	})
+	each, err := a.stockOfEach(ctx, location, read)
 	if err != nil {
 		return LocationBalances{}, err
 	}
-	for i, p := range read {
-		lb.Variants = append(lb.Variants, rowBalances(location, perProduct[i], func(q string) bool { return q == p }).Variants...)
+	lb := LocationBalances{LocationUUID: location, TrackedProducts: read}
+	for _, variants := range each {
+		lb.Variants = append(lb.Variants, variants...)
 	}
 	return lb, nil
+}
+
+// stockOfEach reads the non-zero balances of each product at an inventory,
+// product by product.
+func (a *v3API) stockOfEach(ctx context.Context, location string, products []string) ([][]VariantBalance, error) {
+	out := make([][]VariantBalance, len(products))
+	err := eachAtOnce(ctx, products, func(ctx context.Context, i int, p string) error {
+		rows, err := a.stock(ctx, location, p)
+		out[i] = rowBalances(location, rows, func(q string) bool { return q == p }).Variants
+		return err
+	})
+	return out, err
 }
 
 // The balances a movement is computed from are read product by product, and
@@ -222,13 +229,15 @@ func eachAtOnce(ctx context.Context, products []string, read func(ctx context.Co
 }
 
 func (a *v3API) balanceReads(ctx context.Context, location string, products []string) ([]map[string]Quantity, error) {
+	each, err := a.stockOfEach(ctx, location, products)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]map[string]Quantity, len(products))
-	err := eachAtOnce(ctx, products, func(ctx context.Context, i int, p string) error {
-		rows, err := a.stock(ctx, location, p)
-		out[i] = indexInventory(rowBalances(location, rows, func(q string) bool { return q == p })).product(p).Balances
-		return err
-	})
-	return out, err
+	for i, p := range products {
+		out[i] = LocationBalances{Variants: each[i]}.ProductBalances(p)
+	}
+	return out, nil
 }
 
 // move sends the movements in one request. It answers 204 with no
@@ -301,6 +310,8 @@ func (a *v3API) resetLowStock(ctx context.Context, location string, variants []V
 	}
 	return a.sendLowStock(ctx, "delete low stock levels", location, body)
 }
+
+func (*v3API) readsUntrackedLowStock() bool { return false }
 
 func (a *v3API) lowStock(ctx context.Context, location, product string) ([]LowStock, error) {
 	rows, err := a.stock(ctx, location, product)

@@ -59,6 +59,10 @@ type inventoryAPI interface {
 	balances(ctx context.Context, location Location, products []string) (LocationBalances, error)
 	setLowStock(ctx context.Context, location string, settings []LowStock) error
 	resetLowStock(ctx context.Context, location string, variants []VariantRef) error
+	// readsUntrackedLowStock reports whether lowStock shows the settings of
+	// products that are not tracked (v2); v3 reads them from stock rows,
+	// which list tracked products only.
+	readsUntrackedLowStock() bool
 	// lowStock reads the low-stock settings at a location: of every product
 	// when product is "", else of that one.
 	lowStock(ctx context.Context, location, product string) ([]LowStock, error)

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,9 +45,23 @@ type tools struct {
 	self string
 	// v2 and v3 are the Inventory API versions the sandbox serves.
 	v2, v3 bool
+	// api names those versions for the table.
+	api string
 	// rateLimit, when positive, is the rate the sandbox enforces, as Zettle
 	// does; the client then runs at its default rate limit.
 	rateLimit float64
+	// applyOnly skips plan and destroy, for cases too slow to measure whole.
+	applyOnly bool
+	// floor runs the same commands over terraform_data for each case.
+	floor bool
+}
+
+// rateLimitSetting names the rate the sandbox enforces, for the table.
+func (t tools) rateLimitSetting() string {
+	if t.rateLimit <= 0 {
+		return "none"
+	}
+	return strconv.FormatFloat(t.rateLimit, 'f', -1, 64) + "/s"
 }
 
 // benchCase is one row of the results.
@@ -94,8 +110,6 @@ func (c benchCase) batchingBlock() string {
 // commandCost is what one terraform command cost.
 type commandCost struct {
 	requests int
-	// bulkRequests counts POST /organizations/{org}/v2/inventory/bulk.
-	bulkRequests int
 	// refused counts the requests the sandbox refused (429) for going
 	// beyond its rate.
 	refused int
@@ -105,6 +119,8 @@ type commandCost struct {
 	// peakRSSKiB is the provider's peak RSS, the largest over the provider
 	// processes Terraform started for the command.
 	peakRSSKiB int64
+	// skipped is a command the case did not run (tools.applyOnly).
+	skipped bool
 }
 
 type caseResult struct {
@@ -121,20 +137,10 @@ type floorCost struct {
 	apply, plan, destroy time.Duration
 }
 
-// ratio is d over the floor's f, as the table shows it.
-func ratio(d, f time.Duration) string {
-	if f <= 0 {
-		return "–"
-	}
-	return fmt.Sprintf("×%.2f", d.Seconds()/f.Seconds())
-}
-
 // peakRSSKiB is the provider's peak RSS over the three commands.
 func (r caseResult) peakRSSKiB() int64 {
 	return max(r.apply.peakRSSKiB, r.plan.peakRSSKiB, r.destroy.peakRSSKiB)
 }
-
-const bulkRoute = "POST /organizations/{org}/v2/inventory/bulk"
 
 // caseRun is one case in progress: a fresh sandbox and a work dir.
 type caseRun struct {
@@ -195,16 +201,22 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 	if err := work.checkApplied(); err != nil {
 		return res, err
 	}
-	if res.plan, err = work.measure("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
-		return res, err
+	if t.applyOnly {
+		res.plan.skipped, res.destroy.skipped = true, true
+	} else {
+		if res.plan, err = work.measure("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+			return res, err
+		}
+		if res.destroy, err = work.measure("destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
+			return res, err
+		}
+		if err := work.checkDestroyed(); err != nil {
+			return res, err
+		}
 	}
-	if res.destroy, err = work.measure("destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
-		return res, err
+	if t.floor {
+		res.floor, err = measureFloor(ctx, t, c, progress)
 	}
-	if err := work.checkDestroyed(); err != nil {
-		return res, err
-	}
-	res.floor, err = measureFloor(ctx, t, c, progress)
 	return res, err
 }
 
@@ -224,14 +236,18 @@ func measureFloor(ctx context.Context, t tools, c benchCase, progress io.Writer)
 		return floorCost{}, err
 	}
 	var out floorCost
-	for _, step := range []struct {
+	steps := []struct {
 		into *time.Duration
 		args []string
 	}{
 		{&out.apply, []string{"apply", "-auto-approve", "-input=false", "-no-color"}},
 		{&out.plan, []string{"plan", "-input=false", "-no-color"}},
 		{&out.destroy, []string{"destroy", "-auto-approve", "-input=false", "-no-color"}},
-	} {
+	}
+	if t.applyOnly {
+		steps = steps[:1]
+	}
+	for _, step := range steps {
 		args := step.args
 		if c.parallelism > 0 {
 			args = append(args, "-parallelism="+strconv.Itoa(c.parallelism))
@@ -264,17 +280,20 @@ func (r *caseRun) measure(command string, args ...string) (commandCost, error) {
 	}
 
 	cost := commandCost{wall: res.Wall, peakInFlight: r.meter.peak(), refused: r.sandbox.RateLimited()}
+	byRoute := map[string]int{}
 	for _, req := range r.sandbox.Requests() {
 		cost.requests++
-		if req.Route == bulkRoute {
-			cost.bulkRequests++
-		}
+		byRoute[req.Route]++
 	}
 	if cost.peakRSSKiB, err = res.PeakRSSKiB(); err != nil {
 		return commandCost{}, fmt.Errorf("terraform %s: %w", command, err)
 	}
-	fmt.Fprintf(r.progress, "  %-7s %5d requests (%d bulk, %d refused with 429), at most %d at once, %.1f s, provider peak RSS %s\n",
-		command, cost.requests, cost.bulkRequests, cost.refused, cost.peakInFlight, res.Wall.Seconds(), formatRSS(cost.peakRSSKiB))
+	fmt.Fprintf(r.progress, "  %-7s %5d requests (%d refused with 429), at most %d at once, %.1f s, provider peak RSS %s\n",
+		command, cost.requests, cost.refused, cost.peakInFlight, res.Wall.Seconds(), formatRSS(cost.peakRSSKiB))
+	routes := slices.Sorted(maps.Keys(byRoute))
+	for _, route := range routes {
+		fmt.Fprintf(r.progress, "          %5d %s\n", byRoute[route], route)
+	}
 	return cost, nil
 }
 

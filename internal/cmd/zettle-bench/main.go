@@ -46,6 +46,9 @@ type options struct {
 	parallelism []int
 	out         string
 	section     string
+	// repeat is how many times each case runs; the table shows the median
+	// and the range.
+	repeat int
 }
 
 func main() {
@@ -79,12 +82,19 @@ func parseFlags() (options, error) {
 		"the provider then runs at its default rate limit. 0 enforces none, and the provider sends at once")
 	api := flag.String("api", "v2", "Inventory API `versions` the sandbox serves: v2, v3 or both (the provider speaks v3 then); "+
 		"the bulk-request column counts v2's bulk endpoint")
+	repeat := flag.Int("repeat", 1, "how many `times` each case runs; the table shows the median of the runs and, beyond one, their range")
+	applyOnly := flag.Bool("apply-only", false, "measure apply only, for cases too slow to measure whole (batching off at the rate limit)")
+	floor := flag.Bool("floor", true, "also run each case's commands over N terraform_data resources, the floor that the table's ratios compare with")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %s", strings.Join(flag.Args(), " "))
 	}
 
-	opts := options{out: *out, section: *section}
+	opts := options{out: *out, section: *section, repeat: *repeat}
+	opts.api, opts.applyOnly, opts.floor = *api, *applyOnly, *floor
+	if opts.repeat < 1 {
+		return opts, fmt.Errorf("-repeat %d: must be at least 1", opts.repeat)
+	}
 	if opts.rateLimit = *rateLimit; opts.rateLimit < 0 {
 		return opts, fmt.Errorf("-rate-limit %g: must not be negative", opts.rateLimit)
 	}
@@ -187,17 +197,21 @@ func run(opts options) error {
 			}
 		}
 	}
-	var results []caseResult
+	var rows []caseRuns
 	for i, c := range cases {
-		fmt.Fprintf(os.Stderr, "[%d/%d] %s\n", i+1, len(cases), c)
-		res, err := runCase(ctx, opts.tools, c, os.Stderr)
-		if err != nil {
-			return fmt.Errorf("%s: %w", c, err)
+		var runs caseRuns
+		for r := range opts.repeat {
+			fmt.Fprintf(os.Stderr, "[%d/%d] %s, run %d of %d\n", i+1, len(cases), c, r+1, opts.repeat)
+			res, err := runCase(ctx, opts.tools, c, os.Stderr)
+			if err != nil {
+				return fmt.Errorf("%s: %w", c, err)
+			}
+			runs = append(runs, res)
 		}
-		results = append(results, res)
+		rows = append(rows, runs)
 	}
 
-	block := report(version, results)
+	block := report(version, opts, rows)
 	fmt.Print(block)
 	if opts.out != "" {
 		return writeOut(opts.out, opts.section, block)
@@ -206,27 +220,71 @@ func run(opts options) error {
 }
 
 // report is the results block: the setup, the table, how to reproduce it.
-func report(terraformVersion string, results []caseResult) string {
+func report(terraformVersion string, opts options, rows []caseRuns) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s, %s/%s, %d CPUs, %s.\n\n",
-		terraformVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.DateOnly))
-	b.WriteString("| N | latency | batching | parallelism | apply requests | apply bulk requests | apply time (÷ floor) | plan requests | plan time (÷ floor) | destroy requests | destroy time (÷ floor) | 429s | peak provider RSS |\n")
-	b.WriteString("|--:|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
-	for _, r := range results {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %d | %d | %s (%s) | %d | %s (%s) | %d | %s (%s) | %d | %s |\n",
-			r.n, r.latency, r.batchingSetting(), r.parallelismSetting(),
-			r.apply.requests, r.apply.bulkRequests, formatSeconds(r.apply.wall), ratio(r.apply.wall, r.floor.apply),
-			r.plan.requests, formatSeconds(r.plan.wall), ratio(r.plan.wall, r.floor.plan),
-			r.destroy.requests, formatSeconds(r.destroy.wall), ratio(r.destroy.wall, r.floor.destroy),
-			r.apply.refused+r.plan.refused+r.destroy.refused, formatRSS(r.peakRSSKiB()))
+	fmt.Fprintf(&b, "%s, %s/%s, %d CPUs, %s.", terraformVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.DateOnly))
+	if opts.repeat > 1 {
+		fmt.Fprintf(&b, " Each case ran %d times: the median, and in brackets the range.", opts.repeat)
 	}
-	b.WriteString("\nThe floor is the same command over N `terraform_data` resources, which Terraform serves itself, " +
-		"with the same CLI and parallelism: what any provider costs at least.\n")
+	b.WriteString("\n\n| API | N | latency | rate limit | batching | parallelism | apply requests | apply time (÷ floor) | plan requests | plan time (÷ floor) | destroy requests | destroy time (÷ floor) | 429s | peak provider RSS |\n")
+	b.WriteString("|:--|--:|--:|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, runs := range rows {
+		c := runs[0].benchCase
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			opts.api, c.n, c.latency, opts.rateLimitSetting(), c.batchingSetting(), c.parallelismSetting(),
+			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.apply, r.floor.apply }),
+			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.plan, r.floor.plan }),
+			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.destroy, r.floor.destroy }),
+			runs.spread(func(r caseResult) float64 { return float64(r.apply.refused + r.plan.refused + r.destroy.refused) }, "%.0f"),
+			runs.spread(func(r caseResult) float64 { return float64(r.peakRSSKiB()) / 1024 }, "%.0f MiB"))
+	}
+	if opts.floor {
+		b.WriteString("\nThe floor is the same command over N `terraform_data` resources, which Terraform serves itself, " +
+			"with the same CLI and parallelism: what any provider costs at least.\n")
+	}
+	if opts.applyOnly {
+		b.WriteString("\nOnly apply was measured.\n")
+	}
 	b.WriteString("\nReproduce with `make bench`.\n")
 	return b.String()
 }
 
-func formatSeconds(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+// caseRuns are the results of one case's runs.
+type caseRuns []caseResult
+
+// command is the table's cells for one command: requests, and time with
+// its ratio to the floor.
+func (runs caseRuns) command(of func(caseResult) (commandCost, time.Duration)) string {
+	if cost, _ := of(runs[0]); cost.skipped {
+		return "– | –"
+	}
+	requests := runs.spread(func(r caseResult) float64 { cost, _ := of(r); return float64(cost.requests) }, "%.0f")
+	wall := runs.spread(func(r caseResult) float64 { cost, _ := of(r); return cost.wall.Seconds() }, "%.1f s")
+	if _, floor := of(runs[0]); floor <= 0 {
+		return requests + " | " + wall
+	}
+	ratio := runs.spread(func(r caseResult) float64 { cost, floor := of(r); return cost.wall.Seconds() / floor.Seconds() }, "×%.2f")
+	return requests + " | " + wall + " (" + ratio + ")"
+}
+
+// spread formats the median of a value over the runs, and its range when
+// the runs differ.
+func (runs caseRuns) spread(value func(caseResult) float64, format string) string {
+	values := make([]float64, len(runs))
+	for i, r := range runs {
+		values[i] = value(r)
+	}
+	slices.Sort(values)
+	median := values[len(values)/2]
+	if len(values)%2 == 0 {
+		median = (values[len(values)/2-1] + values[len(values)/2]) / 2
+	}
+	out := fmt.Sprintf(format, median)
+	if low, high := fmt.Sprintf(format, values[0]), fmt.Sprintf(format, values[len(values)-1]); low != high {
+		out += " [" + low + "–" + high + "]"
+	}
+	return out
+}
 
 func formatRSS(kib int64) string { return fmt.Sprintf("%.0f MiB", float64(kib)/1024) }
 

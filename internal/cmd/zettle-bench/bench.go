@@ -43,10 +43,6 @@ type tools struct {
 	// self is this binary, which stands in for the provider to measure it
 	// (tfdriver.Options.Wrapper).
 	self string
-	// v2 and v3 are the Inventory API versions the sandbox serves.
-	v2, v3 bool
-	// api names those versions for the table.
-	api string
 	// rateLimit, when positive, is the rate the sandbox enforces, as Zettle
 	// does; the client then runs at its default rate limit.
 	rateLimit float64
@@ -72,10 +68,13 @@ type benchCase struct {
 	batching string
 	// parallelism is passed as -parallelism when positive.
 	parallelism int
+	// api is the -api value naming the Inventory API versions the sandbox
+	// serves.
+	api string
 }
 
 func (c benchCase) String() string {
-	return fmt.Sprintf("N=%d latency=%s batching=%s parallelism=%s", c.n, c.latency, c.batching, c.parallelismSetting())
+	return fmt.Sprintf("api=%s N=%d latency=%s batching=%s parallelism=%s", c.api, c.n, c.latency, c.batching, c.parallelismSetting())
 }
 
 // parallelismSetting names the parallelism the commands run with.
@@ -160,7 +159,8 @@ type caseRun struct {
 func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (caseResult, error) {
 	sb := sandbox.New()
 	sb.SetLatency(c.latency)
-	sb.SetAPIVersions(t.v2, t.v3)
+	v2, v3, _ := sandbox.ParseAPIVersions(c.api)
+	sb.SetAPIVersions(v2, v3)
 	sb.SetRateLimit(t.rateLimit, int(max(t.rateLimit, 1)))
 	org := sb.AddOrganization(sandbox.OrgSpec{})
 	products := scenario.AddCatalogue(org, c.n)

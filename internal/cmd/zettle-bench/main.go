@@ -44,6 +44,7 @@ type options struct {
 	latencies   []time.Duration
 	batching    []string
 	parallelism []int
+	apis        []string
 	out         string
 	section     string
 	// repeat is how many times each case runs; the table shows the median
@@ -80,8 +81,7 @@ func parseFlags() (options, error) {
 	section := flag.String("section", "", "`name` of the results block in the -out file: its markers are <!-- bench:<name>:begin --> and <!-- bench:<name>:end -->")
 	rateLimit := flag.Float64("rate-limit", 0, "requests `per second` the sandbox enforces, refusing the others with 429, as Zettle does (4 for v3); "+
 		"the provider then runs at its default rate limit. 0 enforces none, and the provider sends at once")
-	api := flag.String("api", "v2", "Inventory API `versions` the sandbox serves: v2, v3 or both (the provider speaks v3 then); "+
-		"the bulk-request column counts v2's bulk endpoint")
+	api := flag.String("api", "v2", "comma-separated Inventory API `versions` the sandbox serves, a case each: v2, v3 or both (the provider speaks v3 then)")
 	repeat := flag.Int("repeat", 1, "how many `times` each case runs; the table shows the median of the runs and, beyond one, their range")
 	applyOnly := flag.Bool("apply-only", false, "measure apply only, for cases too slow to measure whole (batching off at the rate limit)")
 	floor := flag.Bool("floor", true, "also run each case's commands over N terraform_data resources, the floor that the table's ratios compare with")
@@ -91,18 +91,22 @@ func parseFlags() (options, error) {
 	}
 
 	opts := options{out: *out, section: *section, repeat: *repeat}
-	opts.api, opts.applyOnly, opts.floor = *api, *applyOnly, *floor
+	opts.applyOnly, opts.floor = *applyOnly, *floor
 	if opts.repeat < 1 {
 		return opts, fmt.Errorf("-repeat %d: must be at least 1", opts.repeat)
 	}
 	if opts.rateLimit = *rateLimit; opts.rateLimit < 0 {
 		return opts, fmt.Errorf("-rate-limit %g: must not be negative", opts.rateLimit)
 	}
-	var ok bool
-	if opts.v2, opts.v3, ok = sandbox.ParseAPIVersions(*api); !ok {
-		return opts, fmt.Errorf("-api %q: use v2, v3 or both", *api)
-	}
 	var err error
+	if opts.apis, err = parseList("-api", *api, func(s string) (string, error) {
+		if _, _, ok := sandbox.ParseAPIVersions(s); !ok {
+			return "", fmt.Errorf("%q is none of v2, v3, both", s)
+		}
+		return s, nil
+	}); err != nil {
+		return opts, err
+	}
 	if opts.provider, opts.terraform, err = tfdriver.ResolveTools(*provider, *terraform); err != nil {
 		return opts, err
 	}
@@ -186,13 +190,15 @@ func run(opts options) error {
 	defer stop()
 
 	// Related rows sit side by side: for each N, each latency, each
-	// parallelism, each mode.
+	// parallelism, each mode, for each API.
 	var cases []benchCase
-	for _, n := range opts.counts {
-		for _, latency := range opts.latencies {
-			for _, parallelism := range opts.parallelism {
-				for _, batching := range opts.batching {
-					cases = append(cases, benchCase{n: n, latency: latency, batching: batching, parallelism: parallelism})
+	for _, api := range opts.apis {
+		for _, n := range opts.counts {
+			for _, latency := range opts.latencies {
+				for _, parallelism := range opts.parallelism {
+					for _, batching := range opts.batching {
+						cases = append(cases, benchCase{n: n, latency: latency, batching: batching, parallelism: parallelism, api: api})
+					}
 				}
 			}
 		}
@@ -231,7 +237,7 @@ func report(terraformVersion string, opts options, rows []caseRuns) string {
 	for _, runs := range rows {
 		c := runs[0].benchCase
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			opts.api, c.n, c.latency, opts.rateLimitSetting(), c.batchingSetting(), c.parallelismSetting(),
+			c.api, c.n, c.latency, opts.rateLimitSetting(), c.batchingSetting(), c.parallelismSetting(),
 			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.apply, r.floor.apply }),
 			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.plan, r.floor.plan }),
 			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.destroy, r.floor.destroy }),

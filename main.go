@@ -3,12 +3,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/provider"
 )
@@ -20,16 +19,15 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
-	if !debug {
-		if err := provider.SilenceLogsTerraformDiscards(os.LookupEnv, os.Setenv); err != nil {
-			log.Fatal(err)
-		}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	} else if err := provider.SilenceLogsTerraformDiscards(os.LookupEnv, os.Setenv); err != nil {
+		log.Fatal(err)
 	}
-
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/zettle-community/zettle",
-		Debug:   debug,
-	})
+	// The framework's server, wrapped so that it does not keep every call's
+	// context (provider.NewServer).
+	err := tf6server.Serve("registry.terraform.io/zettle-community/zettle", provider.NewServer(version), opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

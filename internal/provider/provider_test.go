@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -18,7 +17,7 @@ import (
 )
 
 var protoV6Providers = map[string]func() (tfprotov6.ProviderServer, error){
-	"zettle": providerserver.NewProtocol6WithError(New("test")()),
+	"zettle": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 // testEnv is one sandbox with one organization, served on loopback for the

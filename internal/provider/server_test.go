@@ -1,0 +1,94 @@
+package provider
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+func TestNewServerKeepsOptionalServices(t *testing.T) {
+	s := NewServer("test")()
+	for name, ok := range map[string]bool{
+		"list resources": func() bool { _, ok := s.(tfprotov6.ProviderServerWithListResource); return ok }(),
+		"actions":        func() bool { _, ok := s.(tfprotov6.ProviderServerWithActions); return ok }(),
+		"state stores":   func() bool { _, ok := s.(tfprotov6.ProviderServerWithStateStores); return ok }(),
+	} {
+		if !ok {
+			t.Errorf("the server lost the framework's %s", name)
+		}
+	}
+}
+
+// keepingServer keeps every context it is called with, as the framework does
+// until StopProvider.
+type keepingServer struct {
+	frameworkServer
+	kept []context.Context
+	call func(ctx context.Context)
+}
+
+func (s *keepingServer) ReadResource(ctx context.Context, _ *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	_ = cancel
+	s.kept = append(s.kept, ctx)
+	if s.call != nil {
+		s.call(ctx)
+	}
+	return &tfprotov6.ReadResourceResponse{}, nil
+}
+
+type payloadKey struct{}
+
+func TestReleasingServerReleasesTheRPCContext(t *testing.T) {
+	fw := &keepingServer{}
+	s := &releasingServer{frameworkServer: fw}
+
+	payload := new([1 << 20]byte)
+	gone := weak.Make(payload)
+	rpcCtx, cancelRPC := context.WithCancel(context.WithValue(context.Background(), payloadKey{}, payload))
+	fw.call = func(ctx context.Context) {
+		if ctx.Value(payloadKey{}) == nil {
+			t.Error("the call does not see the RPC's values")
+		}
+		if ctx.Err() != nil {
+			t.Error("the call's context is done before the RPC is")
+		}
+	}
+	if _, err := s.ReadResource(rpcCtx, &tfprotov6.ReadResourceRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	cancelRPC() // gRPC cancels the stream's context once the RPC returns
+	if fw.kept[0].Err() == nil {
+		t.Error("the kept context is not done after the RPC")
+	}
+	if fw.kept[0].Value(payloadKey{}) != nil {
+		t.Error("the kept context still holds the RPC's values")
+	}
+
+	payload, rpcCtx = nil, nil
+	runtime.GC()
+	if gone.Value() != nil {
+		t.Error("the RPC's context chain is still reachable from the kept context")
+	}
+	runtime.KeepAlive(fw)
+}
+
+func TestReleasingServerPassesCancellation(t *testing.T) {
+	fw := &keepingServer{}
+	s := &releasingServer{frameworkServer: fw}
+	rpcCtx, cancelRPC := context.WithCancel(context.Background())
+	fw.call = func(ctx context.Context) {
+		cancelRPC() // Terraform's StopProvider, or a lost connection
+		select {
+		case <-ctx.Done():
+		default:
+			t.Error("cancelling the RPC does not cancel the call")
+		}
+	}
+	if _, err := s.ReadResource(rpcCtx, &tfprotov6.ReadResourceRequest{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -36,9 +36,9 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 // frameworkServer is every protocol 6 service the framework's server
 // implements; terraform-plugin-go looks for the optional ones by type.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServerWithListResource //nolint:staticcheck // deprecated for a future version; terraform-plugin-go v0.31 still finds the service by it
+	tfprotov6.ProviderServerWithActions      //nolint:staticcheck // as above
+	tfprotov6.ProviderServerWithStateStores  //nolint:staticcheck // as above
 }
 
 // releasingServer passes each call to the framework with a releasableContext.

@@ -12,9 +12,9 @@ import (
 func TestNewServerKeepsOptionalServices(t *testing.T) {
 	s := NewServer("test")()
 	for name, ok := range map[string]bool{
-		"list resources": func() bool { _, ok := s.(tfprotov6.ProviderServerWithListResource); return ok }(),
-		"actions":        func() bool { _, ok := s.(tfprotov6.ProviderServerWithActions); return ok }(),
-		"state stores":   func() bool { _, ok := s.(tfprotov6.ProviderServerWithStateStores); return ok }(),
+		"list resources": func() bool { _, ok := s.(tfprotov6.ProviderServerWithListResource); return ok }(), //nolint:staticcheck // terraform-plugin-go still finds list resources by this interface
+		"actions":        func() bool { _, ok := s.(tfprotov6.ProviderServerWithActions); return ok }(),      //nolint:staticcheck // and actions by this one
+		"state stores":   func() bool { _, ok := s.(tfprotov6.ProviderServerWithStateStores); return ok }(),  //nolint:staticcheck // and state stores by this one
 	} {
 		if !ok {
 			t.Errorf("the server lost the framework's %s", name)
@@ -46,21 +46,25 @@ func TestReleasingServerReleasesTheRPCContext(t *testing.T) {
 	fw := &keepingServer{}
 	s := &releasingServer{frameworkServer: fw}
 
-	payload := new([1 << 20]byte)
-	gone := weak.Make(payload)
-	rpcCtx, cancelRPC := context.WithCancel(context.WithValue(context.Background(), payloadKey{}, payload))
-	fw.call = func(ctx context.Context) {
-		if ctx.Value(payloadKey{}) == nil {
-			t.Error("the call does not see the RPC's values")
+	// The RPC: its context holds a payload, which only a weak pointer
+	// outlives.
+	gone := func() weak.Pointer[[1 << 20]byte] {
+		payload := new([1 << 20]byte)
+		rpcCtx, cancelRPC := context.WithCancel(context.WithValue(context.Background(), payloadKey{}, payload))
+		fw.call = func(ctx context.Context) {
+			if ctx.Value(payloadKey{}) == nil {
+				t.Error("the call does not see the RPC's values")
+			}
+			if ctx.Err() != nil {
+				t.Error("the call's context is done before the RPC is")
+			}
 		}
-		if ctx.Err() != nil {
-			t.Error("the call's context is done before the RPC is")
+		if _, err := s.ReadResource(rpcCtx, &tfprotov6.ReadResourceRequest{}); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if _, err := s.ReadResource(rpcCtx, &tfprotov6.ReadResourceRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	cancelRPC() // gRPC cancels the stream's context once the RPC returns
+		cancelRPC() // gRPC cancels the stream's context once the RPC returns
+		return weak.Make(payload)
+	}()
 	if fw.kept[0].Err() == nil {
 		t.Error("the kept context is not done after the RPC")
 	}
@@ -68,7 +72,6 @@ func TestReleasingServerReleasesTheRPCContext(t *testing.T) {
 		t.Error("the kept context still holds the RPC's values")
 	}
 
-	payload, rpcCtx = nil, nil
 	runtime.GC()
 	if gone.Value() != nil {
 		t.Error("the RPC's context chain is still reachable from the kept context")

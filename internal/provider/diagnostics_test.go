@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/serve"
 )
 
 // recordedDiagnostic is one diagnostic the provider returned to Terraform.
@@ -87,7 +89,7 @@ type recordingServer struct {
 func (e *testEnv) providers() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"zettle": func() (tfprotov6.ProviderServer, error) {
-			return &recordingServer{ProviderServer: NewServer("test")(), rec: e.diags}, nil
+			return &recordingServer{ProviderServer: serve.Server(New("test"))(), rec: e.diags}, nil
 		},
 	}
 }

@@ -14,10 +14,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/serve"
 )
 
 var protoV6Providers = map[string]func() (tfprotov6.ProviderServer, error){
-	"zettle": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
+	"zettle": func() (tfprotov6.ProviderServer, error) { return serve.Server(New("test"))(), nil },
 }
 
 // testEnv is one sandbox with one organization, served on loopback for the

@@ -1,4 +1,4 @@
-package provider
+package serve
 
 import (
 	"context"
@@ -6,11 +6,29 @@ import (
 	"testing"
 	"weak"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-func TestNewServerKeepsOptionalServices(t *testing.T) {
-	s := NewServer("test")()
+// bareProvider is a provider with nothing in it.
+type bareProvider struct{}
+
+func (bareProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "bare"
+}
+func (bareProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+func (bareProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+func (bareProvider) Resources(context.Context) []func() resource.Resource       { return nil }
+func (bareProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+func TestServerKeepsOptionalServices(t *testing.T) {
+	s := Server(func() provider.Provider { return bareProvider{} })()
+	if _, wrapped := s.(*releasingServer); !wrapped {
+		t.Error("the framework's server is not wrapped")
+	}
 	for name, ok := range map[string]bool{
 		"list resources": func() bool { _, ok := s.(tfprotov6.ProviderServerWithListResource); return ok }(), //nolint:staticcheck // terraform-plugin-go still finds list resources by this interface
 		"actions":        func() bool { _, ok := s.(tfprotov6.ProviderServerWithActions); return ok }(),      //nolint:staticcheck // and actions by this one

@@ -1,16 +1,39 @@
-package provider
+// Package serve serves a terraform-plugin-framework provider to Terraform
+// the way this project's providers are served: with each call's context
+// released once the call returns, and logging off when Terraform would
+// discard it.
+package serve
 
 import (
 	"context"
+	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
-// NewServer returns the factory of the provider's protocol 6 server: the
-// framework's, with each RPC's context released once the RPC has returned.
+// Serve serves the provider at address (such as
+// registry.terraform.io/zettle-community/zettle) until Terraform stops it.
+// With debug, it serves for a debugger, as -debug asks (terraform-plugin-go's
+// managed debug mode), and the log stays as the environment sets it: it goes
+// to the user's terminal then.
+func Serve(address string, p func() provider.Provider, debug bool) error {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	} else if err := SilenceLogsTerraformDiscards(address[strings.LastIndex(address, "/")+1:], os.LookupEnv, os.Setenv); err != nil {
+		return err
+	}
+	return tf6server.Serve(address, Server(p), opts...)
+}
+
+// Server returns the factory of p's protocol 6 server: the framework's, with
+// each RPC's context released once the RPC has returned.
 //
 // terraform-plugin-framework (internal/proto6server.Server.registerContext,
 // up to v1.19.0 at least) wraps the context of every RPC in a
@@ -23,9 +46,9 @@ import (
 // chain when the RPC returns: the framework keeps only its own small
 // cancelCtx and this shell. A framework server without the optional services
 // below is served as it is, unwrapped.
-func NewServer(version string) func() tfprotov6.ProviderServer {
+func Server(p func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		framework := providerserver.NewProtocol6(New(version)())()
+		framework := providerserver.NewProtocol6(p())()
 		if full, ok := framework.(frameworkServer); ok {
 			return &releasingServer{frameworkServer: full}
 		}

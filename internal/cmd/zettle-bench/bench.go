@@ -48,8 +48,11 @@ type tools struct {
 	rateLimit float64
 	// applyOnly skips plan and destroy, for cases too slow to measure whole.
 	applyOnly bool
-	// floor runs the same commands over terraform_data for each case.
+	// floor runs the same commands over terraform_data for each case, and
+	// over the bare provider when bare is set.
 	floor bool
+	// bare is the path of the built bare-provider, or "".
+	bare string
 }
 
 // rateLimitSetting names the rate the sandbox enforces, for the table.
@@ -125,15 +128,51 @@ type commandCost struct {
 type caseResult struct {
 	benchCase
 	apply, plan, destroy commandCost
-	// floor is what the same commands cost Terraform over N terraform_data
-	// resources, which no provider serves: the least a provider can cost.
-	floor floorCost
+	// floors are what the same commands cost over N resources of each
+	// floorKind, in the order of tools.floorKinds.
+	floors []floorCost
 }
 
-// floorCost is the wall time of apply, plan and destroy over N
-// terraform_data resources.
+// floorCost is the wall time of apply, plan and destroy over N resources
+// of a floorKind.
 type floorCost struct {
 	apply, plan, destroy time.Duration
+}
+
+// floorKind is a resource whose cost the table compares with: the same
+// commands over N of them, with the products of the case.
+type floorKind struct {
+	name string
+	// provider and source serve the resource; none for terraform_data,
+	// which Terraform serves itself.
+	provider, source string
+	resource         string
+}
+
+// floorKinds are terraform_data, which no provider serves (the least any
+// provider can cost), and, when built, the bare provider: what any provider
+// on the framework costs.
+func (t tools) floorKinds() []floorKind {
+	kinds := []floorKind{{name: "terraform_data", resource: `resource "terraform_data" "p" {
+  for_each = local.products
+  input    = each.value
+}
+`}}
+	if t.bare != "" {
+		kinds = append(kinds, floorKind{name: "bare provider", provider: t.bare, source: "zettle-community/bare", resource: fmt.Sprintf(`terraform {
+  required_providers {
+    bare = { source = "zettle-community/bare" }
+  }
+}
+
+resource "bare_tracking" "p" {
+  for_each         = local.products
+  product_uuid     = each.key
+  initial_balances = { (each.value) = "%d" }
+}
+`, scenario.InitialBalance)})
+	}
+	return kinds
 }
 
 // peakRSSKiB is the provider's peak RSS over the three commands.
@@ -215,23 +254,35 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 		}
 	}
 	if t.floor {
-		res.floor, err = measureFloor(ctx, t, c, progress)
+		for _, kind := range t.floorKinds() {
+			floor, err := measureFloor(ctx, t, c, kind, products, progress)
+			if err != nil {
+				return res, err
+			}
+			res.floors = append(res.floors, floor)
+		}
 	}
-	return res, err
+	return res, nil
 }
 
-// measureFloor runs apply, plan and destroy over c.n terraform_data
-// resources, through the same CLI with the same parallelism.
-func measureFloor(ctx context.Context, t tools, c benchCase, progress io.Writer) (floorCost, error) {
-	ws, err := tfdriver.NewWorkspace(tfdriver.Options{Terraform: t.terraform, Provider: t.provider, Pattern: "zettle-bench-floor-"})
+// measureFloor runs apply, plan and destroy over one resource of kind per
+// product, through the same CLI with the same parallelism.
+func measureFloor(ctx context.Context, t tools, c benchCase, kind floorKind, products []scenario.Product, progress io.Writer) (floorCost, error) {
+	opts := tfdriver.Options{Terraform: t.terraform, Provider: t.provider, Pattern: "zettle-bench-floor-"}
+	if kind.provider != "" {
+		opts.Provider, opts.Source = kind.provider, kind.source
+	}
+	ws, err := tfdriver.NewWorkspace(opts)
 	if err != nil {
 		return floorCost{}, err
 	}
 	defer ws.Close()
 	var config strings.Builder
-	for i := range c.n {
-		fmt.Fprintf(&config, "resource \"terraform_data\" \"p%d\" {\n  input = %q\n}\n", i, strconv.Itoa(i))
+	config.WriteString("locals {\n  products = {\n")
+	for _, p := range products {
+		fmt.Fprintf(&config, "    %q = %q\n", p.UUID, p.First)
 	}
+	config.WriteString("  }\n}\n\n" + kind.resource)
 	if err := ws.WriteFile("main.tf", []byte(config.String())); err != nil {
 		return floorCost{}, err
 	}
@@ -254,11 +305,11 @@ func measureFloor(ctx context.Context, t tools, c benchCase, progress io.Writer)
 		}
 		res, err := ws.Run(ctx, "floor-"+args[0], args...)
 		if err != nil {
-			return out, fmt.Errorf("terraform %s over terraform_data: %w; last %d lines of its output:\n%s", args[0], err, logTailLines, res.Tail(logTailLines))
+			return out, fmt.Errorf("terraform %s over the floor's %s: %w; last %d lines of its output:\n%s", args[0], kind.name, err, logTailLines, res.Tail(logTailLines))
 		}
 		*step.into = res.Wall
 	}
-	fmt.Fprintf(progress, "  floor   terraform_data: apply %.1f s, plan %.1f s, destroy %.1f s\n", out.apply.Seconds(), out.plan.Seconds(), out.destroy.Seconds())
+	fmt.Fprintf(progress, "  floor   %s: apply %.1f s, plan %.1f s, destroy %.1f s\n", kind.name, out.apply.Seconds(), out.plan.Seconds(), out.destroy.Seconds())
 	return out, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -84,14 +85,15 @@ func parseFlags() (options, error) {
 	api := flag.String("api", "v2", "comma-separated Inventory API `versions` the sandbox serves, a case each: v2, v3 or both (the provider speaks v3 then)")
 	repeat := flag.Int("repeat", 1, "how many `times` each case runs; the table shows the median of the runs and, beyond one, their range")
 	applyOnly := flag.Bool("apply-only", false, "measure apply only, for cases too slow to measure whole (batching off at the rate limit)")
-	floor := flag.Bool("floor", true, "also run each case's commands over N terraform_data resources, the floor that the table's ratios compare with")
+	floor := flag.Bool("floor", true, "also run each case's commands over N terraform_data resources (and bare provider resources, with -bare), the floors that the table's ratios compare with")
+	bare := flag.String("bare", "", "`path` of the built bare-provider (go build ./internal/cmd/bare-provider), a second floor: a provider on the same framework that calls no API")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %s", strings.Join(flag.Args(), " "))
 	}
 
 	opts := options{out: *out, section: *section, repeat: *repeat}
-	opts.applyOnly, opts.floor = *applyOnly, *floor
+	opts.applyOnly, opts.floor, opts.bare = *applyOnly, *floor, *bare
 	if opts.repeat < 1 {
 		return opts, fmt.Errorf("-repeat %d: must be at least 1", opts.repeat)
 	}
@@ -232,21 +234,45 @@ func report(terraformVersion string, opts options, rows []caseRuns) string {
 	if opts.repeat > 1 {
 		fmt.Fprintf(&b, " Each case ran %d times: the median, and in brackets the range.", opts.repeat)
 	}
-	b.WriteString("\n\n| API | N | latency | rate limit | batching | parallelism | apply requests | apply time (÷ floor) | plan requests | plan time (÷ floor) | destroy requests | destroy time (÷ floor) | 429s | peak provider RSS |\n")
+	ratios := ""
+	if opts.floor {
+		var names []string
+		for _, kind := range opts.floorKinds() {
+			names = append(names, "÷ "+kind.name)
+		}
+		ratios = " (" + strings.Join(names, ", ") + ")"
+	}
+	fmt.Fprintf(&b, "\n\n| API | N | latency | rate limit | batching | parallelism | apply requests | apply time%[1]s | plan requests | plan time%[1]s | destroy requests | destroy time%[1]s | 429s | peak provider RSS |\n", ratios)
 	b.WriteString("|:--|--:|--:|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, runs := range rows {
 		c := runs[0].benchCase
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			c.api, c.n, c.latency, opts.rateLimitSetting(), c.batchingSetting(), c.parallelismSetting(),
-			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.apply, r.floor.apply }),
-			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.plan, r.floor.plan }),
-			runs.command(func(r caseResult) (commandCost, time.Duration) { return r.destroy, r.floor.destroy }),
+			runs.command(func(r caseResult) commandCost { return r.apply }, func(f floorCost) time.Duration { return f.apply }),
+			runs.command(func(r caseResult) commandCost { return r.plan }, func(f floorCost) time.Duration { return f.plan }),
+			runs.command(func(r caseResult) commandCost { return r.destroy }, func(f floorCost) time.Duration { return f.destroy }),
 			runs.spread(func(r caseResult) float64 { return float64(r.apply.refused + r.plan.refused + r.destroy.refused) }, "%.0f"),
 			runs.spread(func(r caseResult) float64 { return float64(r.peakRSSKiB()) / 1024 }, "%.0f MiB"))
 	}
 	if opts.floor {
-		b.WriteString("\nThe floor is the same command over N `terraform_data` resources, which Terraform serves itself, " +
-			"with the same CLI and parallelism: what any provider costs at least.\n")
+		b.WriteString("\nThe floors are the same commands over N resources that call no API, in the same for_each, with the same CLI and parallelism")
+		for i, kind := range opts.floorKinds() {
+			fmt.Fprintf(&b, "; %s: ", kind.name)
+			if kind.provider == "" {
+				b.WriteString("Terraform serves it itself, the least any provider costs")
+			} else {
+				b.WriteString("a provider on the same framework, served the same way, the least such a provider costs")
+			}
+			var all caseRuns
+			for _, runs := range rows {
+				all = append(all, runs...)
+			}
+			fmt.Fprintf(&b, " (apply %s, plan %s, destroy %s)",
+				all.spread(func(r caseResult) float64 { return r.floors[i].apply.Seconds() }, "%.1f s"),
+				all.spread(func(r caseResult) float64 { return r.floors[i].plan.Seconds() }, "%.1f s"),
+				all.spread(func(r caseResult) float64 { return r.floors[i].destroy.Seconds() }, "%.1f s"))
+		}
+		b.WriteString(".\n")
 	}
 	if opts.applyOnly {
 		b.WriteString("\nOnly apply was measured.\n")
@@ -255,22 +281,31 @@ func report(terraformVersion string, opts options, rows []caseRuns) string {
 	return b.String()
 }
 
+// numberVerb is the verb of a spread's format.
+var numberVerb = regexp.MustCompile(`%\.\d+f`)
+
 // caseRuns are the results of one case's runs.
 type caseRuns []caseResult
 
 // command is the table's cells for one command: requests, and time with
-// its ratio to the floor.
-func (runs caseRuns) command(of func(caseResult) (commandCost, time.Duration)) string {
-	if cost, _ := of(runs[0]); cost.skipped {
+// its ratio to each floor.
+func (runs caseRuns) command(of func(caseResult) commandCost, floorOf func(floorCost) time.Duration) string {
+	if of(runs[0]).skipped {
 		return "– | –"
 	}
-	requests := runs.spread(func(r caseResult) float64 { cost, _ := of(r); return float64(cost.requests) }, "%.0f")
-	wall := runs.spread(func(r caseResult) float64 { cost, _ := of(r); return cost.wall.Seconds() }, "%.1f s")
-	if _, floor := of(runs[0]); floor <= 0 {
+	requests := runs.spread(func(r caseResult) float64 { return float64(of(r).requests) }, "%.0f")
+	wall := runs.spread(func(r caseResult) float64 { return of(r).wall.Seconds() }, "%.1f s")
+	var ratios []string
+	for i, floor := range runs[0].floors {
+		if floorOf(floor) <= 0 {
+			continue
+		}
+		ratios = append(ratios, runs.spread(func(r caseResult) float64 { return of(r).wall.Seconds() / floorOf(r.floors[i]).Seconds() }, "×%.2f"))
+	}
+	if len(ratios) == 0 {
 		return requests + " | " + wall
 	}
-	ratio := runs.spread(func(r caseResult) float64 { cost, floor := of(r); return cost.wall.Seconds() / floor.Seconds() }, "×%.2f")
-	return requests + " | " + wall + " (" + ratio + ")"
+	return requests + " | " + wall + " (" + strings.Join(ratios, ", ") + ")"
 }
 
 // spread formats the median of a value over the runs, and its range when
@@ -286,7 +321,9 @@ func (runs caseRuns) spread(value func(caseResult) float64, format string) strin
 		median = (values[len(values)/2-1] + values[len(values)/2]) / 2
 	}
 	out := fmt.Sprintf(format, median)
-	if low, high := fmt.Sprintf(format, values[0]), fmt.Sprintf(format, values[len(values)-1]); low != high {
+	// The range is given in numbers alone: "5.1 s [4.9–5.6]".
+	verb := numberVerb.FindString(format)
+	if low, high := fmt.Sprintf(verb, values[0]), fmt.Sprintf(verb, values[len(values)-1]); low != high {
 		out += " [" + low + "–" + high + "]"
 	}
 	return out

@@ -37,3 +37,14 @@ func TestBatchingBlockPerMode(t *testing.T) {
 		}
 	}
 }
+
+func TestSpreadGivesTheMedianAndTheRange(t *testing.T) {
+	runs := caseRuns{{apply: commandCost{requests: 7}}, {apply: commandCost{requests: 3}}, {apply: commandCost{requests: 5}}, {apply: commandCost{requests: 4}}}
+	requests := func(r caseResult) float64 { return float64(r.apply.requests) }
+	if got, want := runs.spread(requests, "%.1f s"), "4.5 s [3.0–7.0]"; got != want {
+		t.Errorf("spread of four runs: %q, want %q", got, want)
+	}
+	if got, want := runs[:1].spread(requests, "×%.2f"), "×7.00"; got != want {
+		t.Errorf("spread of one run: %q, want %q", got, want)
+	}
+}

@@ -23,7 +23,7 @@ type maskedLogger struct {
 
 // newMaskedLogger masks the given secrets.
 func newMaskedLogger(secrets ...string) *maskedLogger {
-	l := &maskedLogger{off: strings.EqualFold(os.Getenv(EnvProviderLogLevel), "off")}
+	l := &maskedLogger{off: strings.EqualFold(strings.TrimSpace(os.Getenv(EnvProviderLogLevel)), "off")}
 	for _, s := range secrets {
 		l.MaskSecret(s)
 	}

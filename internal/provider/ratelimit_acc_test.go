@@ -60,8 +60,11 @@ func TestAccRateLimit_defaultSettingsGetNo429(t *testing.T) {
 							}
 							// Unbatched, each product costs two requests or
 							// more (five under v3).
-							if got := e.sb.RequestCount(); c.batching && got > 2*n {
+							switch got := e.sb.RequestCount(); {
+							case c.batching && got > 2*n:
 								return fmt.Errorf("%d requests for %d products: the batches did not fill while they waited", got, n)
+							case !c.batching && got < 2*n:
+								return fmt.Errorf("%d requests for %d products with batching off: some were batched", got, n)
 							}
 							return nil
 						})),
@@ -71,8 +74,15 @@ func TestAccRateLimit_defaultSettingsGetNo429(t *testing.T) {
 						PlanOnly: true,
 					},
 					{
-						PreConfig: e.sb.ResetRequests,
-						Config:    e.defaultProviderBlock(batching),
+						// The refreshes and the plan of the steps before
+						// got no 429 either.
+						PreConfig: func() {
+							if got := e.sb.RateLimited(); got != 0 {
+								t.Errorf("the plans before the destroy: %d requests refused with 429", got)
+							}
+							e.sb.ResetRequests()
+						},
+						Config: e.defaultProviderBlock(batching),
 						Check: resource.ComposeAggregateTestCheckFunc(noneRefused, checkSandbox(func() error {
 							for p := range products {
 								if e.org.IsTracked(p) {

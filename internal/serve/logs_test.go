@@ -29,6 +29,21 @@ func TestSilenceLogsTerraformDiscards(t *testing.T) {
 			want: map[string]string{"TF_LOG_PROVIDER": "TRACE"},
 		},
 		{
+			name: "TF_LOG_PROVIDER off: every level off",
+			env:  map[string]string{"TF_LOG": "DEBUG", "TF_LOG_PROVIDER": "OFF"},
+			want: map[string]string{"TF_LOG": "DEBUG", "TF_LOG_PROVIDER": "OFF", level: "off", "TF_LOG_SDK": "off", "TF_LOG_SDK_PROTO": "off", "TF_LOG_SDK_FRAMEWORK": "off"},
+		},
+		{
+			name: "TF_LOG_PROVIDER empty: TF_LOG decides",
+			env:  map[string]string{"TF_LOG": "trace", "TF_LOG_PROVIDER": ""},
+			want: map[string]string{"TF_LOG": "trace", "TF_LOG_PROVIDER": ""},
+		},
+		{
+			name: "an empty level counts as unset",
+			env:  map[string]string{"TF_LOG_SDK": ""},
+			want: map[string]string{level: "off", "TF_LOG_SDK": "off", "TF_LOG_SDK_PROTO": "off", "TF_LOG_SDK_FRAMEWORK": "off"},
+		},
+		{
 			name: "a level the user set is kept",
 			env:  map[string]string{"TF_LOG": "", "TF_LOG_SDK_FRAMEWORK": "DEBUG"},
 			want: map[string]string{"TF_LOG": "", level: "off", "TF_LOG_SDK": "off", "TF_LOG_SDK_PROTO": "off", "TF_LOG_SDK_FRAMEWORK": "DEBUG"},

@@ -65,8 +65,9 @@ type frameworkServer interface {
 }
 
 // releasingServer passes each call to the framework with a releasableContext.
-// Calls that run once per process, and those whose answers are streams read
-// after the call returns, go to the framework as they are.
+// Calls that run once per process, those whose answers are streams read
+// after the call returns, and those of kinds the provider does not have
+// (functions, ephemeral resources) go to the framework as they are.
 type releasingServer struct {
 	frameworkServer
 }
@@ -83,7 +84,10 @@ type contextBox struct{ context.Context }
 
 var releasedBox = &contextBox{released}
 
-// releasableContext is ctx until release is called, and released after.
+// releasableContext is ctx until release is called, and released after. Its
+// Done channel changes on release, which the context rules forbid; only the
+// framework's own context of the call holds it by then, and gRPC cancels
+// the call's context as the call returns, so nothing waits on it.
 type releasableContext struct {
 	box atomic.Pointer[contextBox]
 }

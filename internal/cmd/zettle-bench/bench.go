@@ -309,7 +309,11 @@ func measureFloor(ctx context.Context, t tools, c benchCase, kind floorKind, pro
 		}
 		*step.into = res.Wall
 	}
-	fmt.Fprintf(progress, "  floor   %s: apply %.1f s, plan %.1f s, destroy %.1f s\n", kind.name, out.apply.Seconds(), out.plan.Seconds(), out.destroy.Seconds())
+	if t.applyOnly {
+		fmt.Fprintf(progress, "  floor   %s: apply %.1f s\n", kind.name, out.apply.Seconds())
+	} else {
+		fmt.Fprintf(progress, "  floor   %s: apply %.1f s, plan %.1f s, destroy %.1f s\n", kind.name, out.apply.Seconds(), out.plan.Seconds(), out.destroy.Seconds())
+	}
 	return out, nil
 }
 

@@ -143,6 +143,8 @@ type floorCost struct {
 // commands over N of them, with the products of the case.
 type floorKind struct {
 	name string
+	// about says what the floor stands for, in the table's notes.
+	about string
 	// provider and source serve the resource; none for terraform_data,
 	// which Terraform serves itself.
 	provider, source string
@@ -153,13 +155,13 @@ type floorKind struct {
 // provider can cost), and, when built, the bare provider: what any provider
 // on the framework costs.
 func (t tools) floorKinds() []floorKind {
-	kinds := []floorKind{{name: "terraform_data", resource: `resource "terraform_data" "p" {
+	kinds := []floorKind{{name: "terraform_data", about: "Terraform serves it itself, the least any provider costs", resource: `resource "terraform_data" "p" {
   for_each = local.products
   input    = each.value
 }
 `}}
 	if t.bare != "" {
-		kinds = append(kinds, floorKind{name: "bare provider", provider: t.bare, source: "zettle-community/bare", resource: fmt.Sprintf(`terraform {
+		kinds = append(kinds, floorKind{name: "bare provider", about: "a provider on the same framework, served the same way, the least such a provider costs", provider: t.bare, source: "zettle-community/bare", resource: fmt.Sprintf(`terraform {
   required_providers {
     bare = { source = "zettle-community/bare" }
   }

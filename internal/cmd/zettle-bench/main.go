@@ -256,18 +256,12 @@ func report(terraformVersion string, opts options, rows []caseRuns) string {
 	}
 	if opts.floor {
 		b.WriteString("\nThe floors are the same commands over N resources that call no API, in the same for_each, with the same CLI and parallelism")
+		var all caseRuns
+		for _, runs := range rows {
+			all = append(all, runs...)
+		}
 		for i, kind := range opts.floorKinds() {
-			fmt.Fprintf(&b, "; %s: ", kind.name)
-			if kind.provider == "" {
-				b.WriteString("Terraform serves it itself, the least any provider costs")
-			} else {
-				b.WriteString("a provider on the same framework, served the same way, the least such a provider costs")
-			}
-			var all caseRuns
-			for _, runs := range rows {
-				all = append(all, runs...)
-			}
-			fmt.Fprintf(&b, " (apply %s, plan %s, destroy %s)",
+			fmt.Fprintf(&b, "; %s: %s (apply %s, plan %s, destroy %s)", kind.name, kind.about,
 				all.spread(func(r caseResult) float64 { return r.floors[i].apply.Seconds() }, "%.1f s"),
 				all.spread(func(r caseResult) float64 { return r.floors[i].plan.Seconds() }, "%.1f s"),
 				all.spread(func(r caseResult) float64 { return r.floors[i].destroy.Seconds() }, "%.1f s"))

@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	// sandbox.
 	s.mux.HandleFunc("POST /token", s.grantToken)
 	s.v3routes()
+	s.libraryEndpoints()
 	s.mux.HandleFunc("/", noEndpoint)
 }
 

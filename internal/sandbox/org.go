@@ -26,9 +26,15 @@ type Org struct {
 	// futureLocations are the UUIDs a new organization's locations get
 	// when tracking first starts (createLocations); nil once they exist.
 	futureLocations map[string]string
-	// products is the product library: product UUID → its variant UUIDs.
+	// products are the variants of each product of the library, product
+	// UUID → variant UUIDs, which the inventory model checks against.
 	products map[string]map[string]bool
-	tracked  map[string]bool
+	// library is the product library as its API answers it, by product
+	// UUID; libraryOrder lists the products in the order added.
+	library      map[string]*Product
+	libraryOrder []string
+	categories   map[string]Category // by UUID
+	tracked      map[string]bool
 	// balances are kept per location, product and variant, exactly.
 	// SUPPLIER is an infinite source and keeps none.
 	balances map[variantKey]decimal.Decimal
@@ -71,6 +77,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 		s: s, UUID: spec.UUID, Token: spec.Token,
 		locations: map[string]string{},
 		products:  map[string]map[string]bool{},
+		library:   map[string]*Product{}, categories: map[string]Category{},
 		tracked:   map[string]bool{},
 		balances:  map[variantKey]decimal.Decimal{},
 		changedAt: map[variantKey]int64{},
@@ -119,15 +126,20 @@ func (o *Org) AddProduct(variants int) (product string, variantUUIDs []string) {
 	return product, variantUUIDs
 }
 
-// AddProductWithUUIDs adds a product with known UUIDs to the product library.
+// AddProductWithUUIDs adds a product with known UUIDs to the product library,
+// named after its place in the library ("Product 3", its variants "Variant
+// 1", ...), with no SKU, barcode or price. It panics on a UUID that is not
+// one or is taken: a test's mistake.
 func (o *Org) AddProductWithUUIDs(product string, variants ...string) {
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
-	set := map[string]bool{}
-	for _, v := range variants {
-		set[strings.ToLower(v)] = true
+	p := Product{UUID: product, Name: fmt.Sprintf("Product %d", len(o.libraryOrder)+1)}
+	for i, v := range variants {
+		p.Variants = append(p.Variants, Variant{UUID: v, Name: fmt.Sprintf("Variant %d", i+1)})
 	}
-	o.products[strings.ToLower(product)] = set
+	if _, err := o.addLibraryProduct(p); err != nil {
+		panic(fmt.Sprintf("sandbox: AddProductWithUUIDs: %v", err))
+	}
 }
 
 // IsTracked reports whether the product's inventory is tracked.

@@ -20,7 +20,8 @@ const cursorParam = "cursor"
 // balance lookups, products (each with its variants); for locations,
 // locations; for low-stock reads of a location, products; for the low-stock
 // read of one product, its variants; for the v3 lists, their items
-// (inventories, stock rows, tracking states). The next page is named by a
+// (inventories, stock rows, tracking states); for the Product Library's
+// library endpoint, products, which otherwise come 500 to a page. The next page is named by a
 // `Link: <URL>; rel="next"` header, absent on the last page. n below 1 means
 // DefaultPageSize.
 func (s *Server) SetPageSize(n int) {
@@ -29,7 +30,7 @@ func (s *Server) SetPageSize(n int) {
 	if n < 1 {
 		n = DefaultPageSize
 	}
-	s.pageSize = n
+	s.pageSize, s.pageSizeSet = n, true
 }
 
 // paged is one page of a list answer: the handler writes v, with a Link to

@@ -65,5 +65,5 @@ func (t accessToken) checkScope(scope string) *httpError {
 	if scope == "" || slices.Contains(t.scopes, scope) {
 		return nil
 	}
-	return &httpError{http.StatusForbidden, "FORBIDDEN", fmt.Sprintf("the access token lacks the scope %s", scope)}
+	return &httpError{http.StatusForbidden, "FORBIDDEN", fmt.Sprintf("the access token lacks the scope %s", scope), nil}
 }

@@ -81,14 +81,19 @@ type Server struct {
 	apiRoutes map[string]string
 	// v3Routes are the Inventory API v3 routes, with the scope each needs.
 	v3Routes map[string]string
+	// libraryRoutes are the Product Library's routes, with the scope each
+	// needs.
+	libraryRoutes map[string]string
 	// v2Off and v3Off turn an API version off: its paths are not found.
 	v2Off, v3Off bool
 	random       randomFaults
 	// faultCounts counts the requests an injected fault shaped, by the
 	// fault's description (Request.Fault).
 	faultCounts map[string]int
-	// pageSize caps the items of one page of a list answer.
-	pageSize int
+	// pageSize caps the items of one page of a list answer; pageSizeSet
+	// tells that SetPageSize chose it, which caps the library's pages too.
+	pageSize    int
+	pageSizeSet bool
 	// limit, when set, refuses Inventory API requests beyond a rate.
 	limit *rate.Limiter
 }
@@ -123,7 +128,7 @@ type Request struct {
 func New() *Server {
 	s := &Server{
 		tokens: map[string]accessToken{}, apiKeys: map[string]apiKey{}, tokenLifetime: defaultTokenLifetime,
-		apiRoutes: map[string]string{}, v3Routes: map[string]string{}, faultCounts: map[string]int{}, pageSize: DefaultPageSize,
+		apiRoutes: map[string]string{}, v3Routes: map[string]string{}, libraryRoutes: map[string]string{}, faultCounts: map[string]int{}, pageSize: DefaultPageSize,
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
@@ -181,9 +186,12 @@ func ParseAPIVersions(api string) (v2, v3, ok bool) {
 	return false, false, false
 }
 
-// versionOff reports whether path belongs to an API version turned off. The
-// caller holds s.mu.
-func (s *Server) versionOff(path string) bool {
+// versionOff reports whether route belongs to an Inventory API version
+// turned off. The caller holds s.mu.
+func (s *Server) versionOff(path, route string) bool {
+	if _, ok := s.libraryRoutes[route]; ok {
+		return false
+	}
 	switch {
 	case path == "/v3" || strings.HasPrefix(path, "/v3/"):
 		return s.v3Off
@@ -250,7 +258,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, route := s.mux.Handler(r)
 
 	s.mu.Lock()
-	off := s.versionOff(r.URL.Path)
+	off := s.versionOff(r.URL.Path, route)
 	if off {
 		// Answered as an unknown path is, by the catch-all; logged under
 		// the route it would have matched, and spared injected faults.
@@ -364,12 +372,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(answer)
 }
 
-// isAPIRoute reports whether route is an endpoint of either API version.
-// The caller holds s.mu.
+// isAPIRoute reports whether route is an endpoint of either Inventory API
+// version or of the Product Library. The caller holds s.mu.
 func (s *Server) isAPIRoute(route string) bool {
 	_, v2 := s.apiRoutes[route]
 	_, v3 := s.v3Routes[route]
-	return v2 || v3
+	_, library := s.libraryRoutes[route]
+	return v2 || v3 || library
 }
 
 // noEndpoint answers a path the sandbox does not serve.
@@ -406,10 +415,12 @@ func cutConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// apiError is the JSON error body the sandbox answers with.
+// apiError is the JSON error body the sandbox answers with; the Product
+// Library's also lists the violations of a request it refused.
 type apiError struct {
-	ErrorType        string `json:"errorType"`
-	DeveloperMessage string `json:"developerMessage"`
+	ErrorType        string      `json:"errorType"`
+	DeveloperMessage string      `json:"developerMessage"`
+	Violations       []violation `json:"violations,omitempty"`
 }
 
 func writeError(w http.ResponseWriter, status int, errorType, msg string) {
@@ -467,19 +478,20 @@ type located struct {
 
 // httpError carries a status and message from the model to the handler.
 type httpError struct {
-	status    int
-	errorType string
-	msg       string
+	status     int
+	errorType  string
+	msg        string
+	violations []violation
 }
 
 func (e *httpError) Error() string { return e.msg }
 
 func badRequest(format string, args ...any) *httpError {
-	return &httpError{http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf(format, args...)}
+	return &httpError{http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf(format, args...), nil}
 }
 
 func notFound(format string, args ...any) *httpError {
-	return &httpError{http.StatusNotFound, "NOT_FOUND", fmt.Sprintf(format, args...)}
+	return &httpError{http.StatusNotFound, "NOT_FOUND", fmt.Sprintf(format, args...), nil}
 }
 
 // handler is an endpoint of the model. The caller holds s.mu.
@@ -489,9 +501,12 @@ type handler func(o *Org, r *http.Request) (status int, answer any, err *httpErr
 // authenticates the caller (401), checks the token's scope and the
 // organization in the path (403), and turns errors into JSON answers.
 func (s *Server) handle(pattern, scope string, h handler) {
-	if _, path, _ := strings.Cut(pattern, " "); strings.HasPrefix(path, "/v3/") {
+	switch _, path, _ := strings.Cut(pattern, " "); {
+	case strings.HasPrefix(path, "/v3/"):
 		s.v3Routes[pattern] = scope
-	} else {
+	case libraryPath(path):
+		s.libraryRoutes[pattern] = scope
+	default:
 		s.apiRoutes[pattern] = scope
 	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
@@ -524,7 +539,7 @@ func (s *Server) handle(pattern, scope string, h handler) {
 				return
 			}
 		}
-		writeError(w, herr.status, herr.errorType, herr.msg)
+		writeJSON(w, herr.status, apiError{ErrorType: herr.errorType, DeveloperMessage: herr.msg, Violations: herr.violations})
 	})
 }
 
@@ -533,23 +548,23 @@ func (s *Server) handle(pattern, scope string, h handler) {
 func (s *Server) authenticate(r *http.Request, scope string) (*Org, *httpError) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || token == "" {
-		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "missing bearer token"}
+		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "missing bearer token", nil}
 	}
 	s.mu.Lock()
 	t, ok := s.tokens[token]
 	s.mu.Unlock()
 	if !ok {
-		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "unknown access token"}
+		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "unknown access token", nil}
 	}
 	if t.expired(arrival(r)) {
-		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "the access token expired at " + t.expires.UTC().Format(time.RFC3339Nano)}
+		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "the access token expired at " + t.expires.UTC().Format(time.RFC3339Nano), nil}
 	}
 	if herr := t.checkScope(scope); herr != nil {
 		return nil, herr
 	}
 	o := t.org
 	if org := r.PathValue("org"); org != "" && org != "self" && org != o.UUID {
-		return nil, &httpError{http.StatusForbidden, "FORBIDDEN", fmt.Sprintf("the token has no access to organization %s", org)}
+		return nil, &httpError{http.StatusForbidden, "FORBIDDEN", fmt.Sprintf("the token has no access to organization %s", org), nil}
 	}
 	return o, nil
 }

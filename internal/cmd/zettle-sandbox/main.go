@@ -1,7 +1,8 @@
-// Command zettle-sandbox serves the Zettle Inventory API sandbox on loopback,
-// with a demo organization, until it is stopped.
+// Command zettle-sandbox serves the Zettle API sandbox (Inventory v2 and v3,
+// OAuth and the Product Library) on loopback, with a demo organization,
+// until it is stopped.
 //
-//	go run ./internal/cmd/zettle-sandbox -listen 127.0.0.1:8080
+//	go run ./internal/cmd/zettle-sandbox -listen 127.0.0.1:8080 -products catalogue.json
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,6 +25,8 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:8080", "loopback `address` to serve on; port 0 picks a free port")
 	urlFile := flag.String("url-file", "", "write the sandbox's URL to this `file` once it listens")
+	envFile := flag.String("env-file", "", "write the environment that points the provider at the sandbox, the demo API key included, to this `file` (shell syntax)")
+	products := flag.String("products", "", "seed the demo organization's product library from this JSON `file`: a list of products as GET /organizations/self/products/v2 answers them (UUIDs may be left out); without it, the demo catalogue")
 	latency := flag.Duration("latency", 0, "delay every answer by this `duration`")
 	tokenLifetime := flag.Duration("token-lifetime", 2*time.Hour, "lifetime of the access tokens that POST /token issues")
 	pageSize := flag.Int("page-size", sandbox.DefaultPageSize, "most `items` in one page of a list answer; later pages follow a Link header")
@@ -45,65 +49,86 @@ func main() {
 	sb := sandbox.New()
 	sb.SetLatency(*latency)
 	sb.SetTokenLifetime(*tokenLifetime)
-	sb.SetPageSize(*pageSize)
+	flag.Visit(func(f *flag.Flag) {
+		// Unless asked, the library keeps its own 500 to a page.
+		if f.Name == "page-size" {
+			sb.SetPageSize(*pageSize)
+		}
+	})
 	sb.SetAPIVersions(v2, v3)
 	sb.SetRateLimit(*rateLimit, *rateBurst)
 	served := map[[2]bool]string{{true, true}: "v2 and v3", {true, false}: "v2 only", {false, true}: "v3 only"}[[2]bool{v2, v3}]
 	if *rateLimit > 0 {
 		served += fmt.Sprintf(", at most %g requests per second", *rateLimit)
 	}
-	if err := run(*listen, *urlFile, sb, served, *newOrganization); err != nil {
+	if err := run(options{listen: *listen, urlFile: *urlFile, envFile: *envFile, products: *products, newOrganization: *newOrganization}, sb, served); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// run serves sb on listen, with its demo organization; served says what it
+type options struct {
+	listen, urlFile, envFile, products string
+	newOrganization                    bool
+}
+
+// run serves sb with its demo organization as opts say; served says what it
 // serves.
-func run(listen, urlFile string, sb *sandbox.Server, served string, newOrganization bool) error {
-	host, _, err := net.SplitHostPort(listen)
+func run(opts options, sb *sandbox.Server, served string) error {
+	host, _, err := net.SplitHostPort(opts.listen)
 	if err != nil {
 		return err
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("-listen %s: the sandbox serves on loopback addresses only", listen)
+		return fmt.Errorf("-listen %s: the sandbox serves on loopback addresses only", opts.listen)
 	}
-	ln, err := net.Listen("tcp", listen)
+	org, err := demoOrganization(sb, opts)
 	if err != nil {
 		return err
 	}
-	var org *sandbox.Org
-	var locationLine string
-	if newOrganization {
-		// No STORE location to configure yet: the provider learns it when
-		// tracking first starts.
-		org = sb.AddNewDemoOrganization()
-		locationLine = "  # a new organization: no locations until tracking first starts; leave ZETTLE_LOCATION_UUID unset"
-	} else {
-		org = sb.AddDemoOrganization()
-		locationLine = "  export ZETTLE_LOCATION_UUID=" + org.Location(sandbox.Store)
+	ln, err := net.Listen("tcp", opts.listen)
+	if err != nil {
+		return err
 	}
 	url := "http://" + ln.Addr().String()
-	if urlFile != "" {
-		if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
+	env := fmt.Sprintf("export ZETTLE_INVENTORY_URL=%s ZETTLE_PRODUCTS_URL=%s\nexport ZETTLE_ACCESS_TOKEN=%s\n", url, url, org.Token)
+	if opts.newOrganization {
+		// No STORE location to configure yet: the provider learns it when
+		// tracking first starts.
+		env += "# a new organization: no locations until tracking first starts; leave ZETTLE_LOCATION_UUID unset\n"
+	} else {
+		env += "export ZETTLE_LOCATION_UUID=" + org.Location(sandbox.Store) + "\n"
+	}
+	apiKeyLine := "  # or an API key instead of the access token: run with -env-file FILE, which holds it"
+	if opts.envFile != "" {
+		// The API key is a 600-character JWT: it goes to the file, not the
+		// terminal.
+		keyEnv := fmt.Sprintf("# or, instead of the access token (set one credential, not both):\n# export ZETTLE_API_KEY=%s\n# export ZETTLE_OAUTH_URL=%s\n", sandbox.DemoAPIKey, url)
+		if err := os.WriteFile(opts.envFile, []byte(env+keyEnv), 0o600); err != nil {
+			return err
+		}
+		apiKeyLine = "  # or an API key instead of the access token: see " + opts.envFile
+	}
+	if opts.urlFile != "" {
+		if err := os.WriteFile(opts.urlFile, []byte(url+"\n"), 0o600); err != nil {
 			return err
 		}
 	}
-	fmt.Printf(`Zettle Inventory API sandbox, serving %s
-  export ZETTLE_INVENTORY_URL=%s
-  export ZETTLE_ACCESS_TOKEN=%s
-%s
-  # or, instead of the access token (set one credential, not both):
-  # export ZETTLE_API_KEY=%s
-  # export ZETTLE_OAUTH_URL=%s
-Demo products (product: variants):
-  coffee beans %s: %s, %s
-  tea tin      %s: %s
-  mug          %s: %s, %s
-Stop with Ctrl-C.
-`, served, url, org.Token, locationLine, sandbox.DemoAPIKey, url,
-		sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeSmall, sandbox.DemoCoffeeLarge,
-		sandbox.DemoTeaTin, sandbox.DemoTeaTinOnly,
-		sandbox.DemoMug, sandbox.DemoMugWhite, sandbox.DemoMugBlack)
+	fmt.Printf("Zettle API sandbox (Inventory %s, OAuth, Product Library)\n", served)
+	for _, line := range strings.Split(strings.TrimSpace(env), "\n") {
+		fmt.Println("  " + line)
+	}
+	fmt.Println(apiKeyLine)
+	fmt.Println("Product library (category / product / variant: SKU):")
+	for _, p := range org.LibraryProducts() {
+		category := "(no category)"
+		if p.Category != nil {
+			category = p.Category.Name
+		}
+		for _, v := range p.Variants {
+			fmt.Printf("  %s / %s / %s: %s\n", category, p.Name, v.Name, v.SKU)
+		}
+	}
+	fmt.Println("Stop with Ctrl-C.")
 
 	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -118,4 +143,25 @@ Stop with Ctrl-C.
 		return err
 	}
 	return nil
+}
+
+// demoOrganization adds the demo organization, with the catalogue of
+// opts.products when given.
+func demoOrganization(sb *sandbox.Server, opts options) (*sandbox.Org, error) {
+	if opts.products == "" {
+		if opts.newOrganization {
+			return sb.AddNewDemoOrganization(), nil
+		}
+		return sb.AddDemoOrganization(), nil
+	}
+	f, err := os.Open(opts.products)
+	if err != nil {
+		return nil, fmt.Errorf("-products: %w", err)
+	}
+	defer f.Close()
+	org, err := sb.AddDemoOrganizationWith(f, opts.newOrganization)
+	if err != nil {
+		return nil, fmt.Errorf("-products %s: %w", opts.products, err)
+	}
+	return org, nil
 }

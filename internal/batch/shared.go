@@ -78,6 +78,27 @@ func (s *Shared[K, V]) fill(ctx context.Context, key K, e *entry[V]) (V, error) 
 	return e.v, e.err
 }
 
+// Peek returns the value for key if a fetch has completed with it, and does
+// not fetch.
+func (s *Shared[K, V]) Peek(key K) (V, bool) {
+	s.mu.Lock()
+	e, ok := s.entries[key]
+	s.mu.Unlock()
+	var zero V
+	if !ok {
+		return zero, false
+	}
+	select {
+	case <-e.done:
+		if e.err != nil {
+			return zero, false
+		}
+		return e.v, true
+	default:
+		return zero, false
+	}
+}
+
 // Invalidate forgets the value for key: the next Get fetches it again. Call it
 // once a change has been made, so that a read that follows sees it. A fetch in
 // flight still answers its callers, who asked before the change was made.

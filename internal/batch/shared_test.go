@@ -308,3 +308,27 @@ func TestSharedKeysFetchSeparately(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedPeekNeverFetches(t *testing.T) {
+	wantPeek := func(s *batch.Shared[string, int32], ok bool, want int32) {
+		t.Helper()
+		if got, gotOK := s.Peek("k"); gotOK != ok || got != want {
+			t.Errorf("Peek = %d, %v; want %d, %v", got, gotOK, want, ok)
+		}
+	}
+	gate, f, s, leader := heldFetch(t, nil)
+	// Neither before a value nor while it is fetched.
+	wantPeek(s, false, 0)
+	close(gate)
+	wantResult(t, leader, 1)
+	wantPeek(s, true, 1)
+	s.Invalidate("k")
+	wantPeek(s, false, 0)
+	wantFetches(t, f, 1)
+
+	gate, f, s, leader = heldFetch(t, errors.New("fetch failed"))
+	close(gate)
+	_, _ = leader.wait(t)
+	wantPeek(s, false, 0)
+	wantFetches(t, f, 1)
+}

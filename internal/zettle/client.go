@@ -21,8 +21,11 @@ import (
 	"github.com/zettle-community/terraform-provider-zettle/internal/batch"
 )
 
-// DefaultInventoryURL is the production Inventory API.
-const DefaultInventoryURL = "https://inventory.izettle.com"
+// The production hosts of the Inventory API and the Product Library.
+const (
+	DefaultInventoryURL = "https://inventory.izettle.com"
+	DefaultProductsURL  = "https://products.izettle.com"
+)
 
 // TokenSource returns the bearer token for a request: a StaticToken, or
 // APIKeyTokens, which exchanges an API key.
@@ -57,8 +60,13 @@ type SecretMasker interface {
 
 // Config configures a Client.
 type Config struct {
-	// InventoryURL is the API's base URL; DefaultInventoryURL when empty.
+	// InventoryURL is the Inventory API's base URL; DefaultInventoryURL
+	// when empty.
 	InventoryURL string
+	// ProductsURL is the Product Library's base URL; DefaultProductsURL
+	// when empty. Its requests share the token, retries, rate limit and
+	// logging of the inventory's.
+	ProductsURL string
 	Tokens       TokenSource
 	UserAgent    string
 	// ApplicationID, when set, is sent as X-iZettle-Application-Id to
@@ -83,7 +91,8 @@ type Config struct {
 
 // Client calls the Inventory API. It is safe for concurrent use.
 type Client struct {
-	baseURL   *url.URL
+	baseURL     *url.URL
+	productsURL *url.URL
 	tokens    TokenSource
 	userAgent string
 	appID     string
@@ -97,6 +106,8 @@ type Client struct {
 	// locations is the organization's list of locations, kept once it is
 	// complete; see CachedLocations.
 	locations *batch.Shared[struct{}, Locations]
+	// library is the Product Library, read once per Client; see Library.
+	library *batch.Shared[struct{}, []Product]
 
 	batch *coalescer
 
@@ -113,6 +124,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	products, err := baseURLOr(cfg.ProductsURL, DefaultProductsURL)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Tokens == nil {
 		return nil, errors.New("zettle: no access token source configured")
 	}
@@ -122,7 +137,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("zettle: unknown Inventory API version %q (use %s, %s or %s)", cfg.APIVersion, APIVersionAuto, APIVersionV2, APIVersionV3)
 	}
 	c := &Client{
-		baseURL: base, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
+		baseURL: base, productsURL: products, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
 	}
 	c.limits, c.maxRetries = newLimiter(cfg.RateLimit), max(cfg.Retries.MaxRetries, 0)
@@ -130,6 +145,7 @@ func New(cfg Config) (*Client, error) {
 	c.http.PrepareRetry = func(req *http.Request) error { return c.limits.wait(req.Context()) }
 	c.batch = newCoalescer(c, cfg.Batching)
 	c.locations = batch.NewShared(c.fetchLocations)
+	c.library = batch.NewShared(c.fetchLibrary)
 	c.apiVersion, c.versions = cfg.APIVersion, batch.NewShared(c.chooseAPI)
 	return c, nil
 }
@@ -246,6 +262,16 @@ type request struct {
 	header *http.Header
 	// pages, when non-nil, receives how many pages the answer came in.
 	pages *int
+	// host is the base URL the path is under; nil is the Inventory API's.
+	host *url.URL
+}
+
+// base is the URL r's path is under.
+func (c *Client) base(r request) *url.URL {
+	if r.host != nil {
+		return r.host
+	}
+	return c.baseURL
 }
 
 // scope is the OAuth scope r needs.
@@ -272,7 +298,8 @@ const (
 // was (method and body, retries and logging), and merges them into out. A
 // write never follows them: sending it again would apply it again.
 func (c *Client) call(ctx context.Context, r request, out any) error {
-	u := *c.baseURL
+	base := c.base(r)
+	u := *base
 	u.Path += r.path
 	u.RawQuery = r.query.Encode()
 
@@ -310,7 +337,7 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 		if r.write {
 			return nil
 		}
-		next, err := c.nextPage(r.op, status, header, target)
+		next, err := nextPage(r.op, status, header, base, target)
 		switch {
 		case err != nil:
 			return err

@@ -145,9 +145,9 @@ func (p *linkParser) value() (string, error) {
 
 // nextPage returns the URL of the page after the one that answered from,
 // or nil on the last page: the Link header's rel="next" target, resolved
-// against from. A link that leaves the API's scheme and host is refused: the
-// next request would carry the access token there.
-func (c *Client) nextPage(op string, status int, header http.Header, from *url.URL) (*url.URL, error) {
+// against from. A link that leaves the scheme and host of the API at base is
+// refused: the next request would carry the access token there.
+func nextPage(op string, status int, header http.Header, base, from *url.URL) (*url.URL, error) {
 	links, err := parseLinks(header.Values("Link"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: HTTP %d: %w", op, status, err)
@@ -161,9 +161,9 @@ func (c *Client) nextPage(op string, status int, header http.Header, from *url.U
 			return nil, fmt.Errorf("%s: HTTP %d: the next page's link %q is not a URL: %w", op, status, l.target, err)
 		}
 		next := from.ResolveReference(ref)
-		if next.Scheme != c.baseURL.Scheme || !strings.EqualFold(next.Host, c.baseURL.Host) || next.User != nil {
+		if next.Scheme != base.Scheme || !strings.EqualFold(next.Host, base.Host) || next.User != nil {
 			return nil, fmt.Errorf("%s: HTTP %d: the next page's link %s leaves the API at %s://%s; it is not followed, so that the access token goes nowhere else",
-				op, status, next.Redacted(), c.baseURL.Scheme, c.baseURL.Host)
+				op, status, next.Redacted(), base.Scheme, base.Host)
 		}
 		next.Fragment = ""
 		return next, nil

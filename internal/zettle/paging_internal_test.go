@@ -69,7 +69,7 @@ func TestNextPageStaysOnTheAPIHost(t *testing.T) {
 		`<https://inventory.test:8443/x>; rel="next"`:          "leaves the API",
 		`<https://user:pw@inventory.test/x>; rel="next"`:       "leaves the API",
 	} {
-		next, err := c.nextPage("list locations", 200, http.Header{"Link": {link}}, from)
+		next, err := nextPage("list locations", 200, http.Header{"Link": {link}}, c.baseURL, from)
 		got := ""
 		if err != nil {
 			got = err.Error()

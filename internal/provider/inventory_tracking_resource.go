@@ -118,10 +118,12 @@ func (r *inventoryTrackingResource) Configure(_ context.Context, req resource.Co
 
 // ModifyPlan fills in the provider's location when the configuration leaves
 // location_uuid out, so that a change of the provider's location shows in the
-// plan and replaces the resource. It warns of an edit of initial_balances,
-// which the plan shows and which moves no stock.
+// plan and replaces the resource. It checks the variants of initial_balances
+// against a product looked up in the Product Library, and warns of an edit
+// of initial_balances, which the plan shows and which moves no stock.
 func (r *inventoryTrackingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planProviderLocation(ctx, r.data, req, resp)
+	r.data.checkInitialBalanceVariants(ctx, req, resp)
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -121,8 +122,20 @@ func (r *lowStockResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan fills in the provider's location, as the tracking resource's
+// does, and checks the variant against a product looked up in the Product
+// Library.
 func (r *lowStockResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planProviderLocation(ctx, r.data, req, resp)
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	var plan lowStockModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.VariantUUID.IsNull() || plan.VariantUUID.IsUnknown() {
+		return
+	}
+	r.data.checkVariantsAtPlan(plan.ProductUUID, map[string]path.Path{plan.VariantUUID.ValueString(): path.Root("variant_uuid")}, resp)
 }
 
 func (r *lowStockResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -38,6 +38,7 @@ const (
 	EnvOAuthURL     = "ZETTLE_OAUTH_URL"
 	EnvLocationUUID = "ZETTLE_LOCATION_UUID"
 	EnvInventoryURL = "ZETTLE_INVENTORY_URL"
+	EnvProductsURL  = "ZETTLE_PRODUCTS_URL"
 	EnvAPIVersion   = "ZETTLE_API_VERSION"
 	// EnvRequestsPerSecond and EnvRequestBurst stand in for
 	// requests_per_second and request_burst.
@@ -61,6 +62,7 @@ type providerModel struct {
 	OAuthURL       types.String  `tfsdk:"oauth_url"`
 	LocationUUID   types.String  `tfsdk:"location_uuid"`
 	InventoryURL   types.String  `tfsdk:"inventory_url"`
+	ProductsURL    types.String  `tfsdk:"products_url"`
 	APIVersion     types.String  `tfsdk:"api_version"`
 	MaxRetries     types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout types.String  `tfsdk:"request_timeout"`
@@ -77,7 +79,7 @@ func (p *zettleProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Zettle provider manages inventory tracking in [Zettle](https://www.zettle.com) " +
-			"(PayPal's point of sale) through the Zettle Inventory API.",
+			"(PayPal's point of sale) through the Zettle Inventory API, and looks products up in its Product Library.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
 				MarkdownDescription: "A Zettle OAuth access token obtained elsewhere, with the `READ:PRODUCT` scope (plan, refresh, data sources) " +
@@ -126,6 +128,14 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "Base URL (`http://` or `https://`) of the Inventory API, where every inventory request goes. " +
 					"Defaults to the `" + EnvInventoryURL + "` environment variable, then to `" + zettle.DefaultInventoryURL + "`. " +
 					"Point it at the sandbox to try the provider without a Zettle account.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"products_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL (`http://` or `https://`) of the Product Library API, where the `zettle_products` and " +
+					"`zettle_product` data sources read the products, with the same credentials, retries, rate limit and logging as the " +
+					"Inventory API. Defaults to the `" + EnvProductsURL + "` environment variable, then to `" + zettle.DefaultProductsURL + "`. " +
+					"Point it, with `inventory_url`, at the sandbox to try the provider without a Zettle account.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
@@ -202,6 +212,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"oauth_url", cfg.OAuthURL, EnvOAuthURL},
 		{"location_uuid", cfg.LocationUUID, EnvLocationUUID},
 		{"inventory_url", cfg.InventoryURL, EnvInventoryURL},
+		{"products_url", cfg.ProductsURL, EnvProductsURL},
 		{"api_version", cfg.APIVersion, EnvAPIVersion},
 	} {
 		value, known := fromConfigOrEnv(attr.value, attr.env)
@@ -241,6 +252,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	for _, u := range []struct{ attr, env, value string }{
 		{"inventory_url", EnvInventoryURL, baseURL},
 		{"oauth_url", EnvOAuthURL, *settings["oauth_url"]},
+		{"products_url", EnvProductsURL, *settings["products_url"]},
 	} {
 		if _, err := zettle.ParseBaseURL(u.value); u.value != "" && err != nil {
 			resp.Diagnostics.AddAttributeError(pathOf(u.attr), "Invalid "+u.attr,
@@ -284,7 +296,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	ctx = logger.masked(ctx)
 	client, err := zettle.New(zettle.Config{
-		InventoryURL: baseURL, Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
+		InventoryURL: baseURL, ProductsURL: *settings["products_url"], Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
 		APIVersion: apiVersion, RateLimit: rateLimit,
 	})
 	if err != nil {
@@ -316,7 +328,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	chosen, _ := client.APIVersion(ctx)
 	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{
-		"inventory_url": baseURL, "api_version": chosen, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
+		"inventory_url": baseURL, "products_url": *settings["products_url"], "api_version": chosen, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
 		"batching": batching.Enabled, "batch_max_wait": batching.MaxWait.String(), "batch_max_size": batching.MaxSize,
 		"max_retries": retries.MaxRetries, "request_timeout": retries.RequestTimeout.String(),
 		"requests_per_second": rateLimit.PerSecond, "request_burst": rateLimit.Burst,
@@ -436,7 +448,9 @@ func (p *zettleProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *zettleProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newLocationsDataSource, newBalancesDataSource, newInventoriesDataSource}
+	return []func() datasource.DataSource{
+		newLocationsDataSource, newBalancesDataSource, newInventoriesDataSource, newProductsDataSource, newProductDataSource,
+	}
 }
 
 // providerData is what resources receive from Configure.

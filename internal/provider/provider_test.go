@@ -71,8 +71,9 @@ provider "zettle" {
   access_token  = %q
   location_uuid = %q
   inventory_url = %q
+  products_url  = %q
 }
-`, e.org.Token, e.store(), e.url)
+`, e.org.Token, e.store(), e.url, e.url)
 }
 
 // checkSandbox runs an assertion on the sandbox as a step's Check.

@@ -67,8 +67,8 @@ type Config struct {
 	// when empty. Its requests share the token, retries, rate limit and
 	// logging of the inventory's.
 	ProductsURL string
-	Tokens       TokenSource
-	UserAgent    string
+	Tokens      TokenSource
+	UserAgent   string
 	// ApplicationID, when set, is sent as X-iZettle-Application-Id to
 	// attribute usage to an app (its OAuth client ID).
 	ApplicationID string
@@ -93,11 +93,11 @@ type Config struct {
 type Client struct {
 	baseURL     *url.URL
 	productsURL *url.URL
-	tokens    TokenSource
-	userAgent string
-	appID     string
-	http      *retryablehttp.Client
-	log       Logger
+	tokens      TokenSource
+	userAgent   string
+	appID       string
+	http        *retryablehttp.Client
+	log         Logger
 	// limits paces the requests; nil sends them at once.
 	limits *limiter
 	// maxRetries bounds the retries after failures other than a 429.

@@ -1,6 +1,7 @@
-# The demo configuration: three products of the sandbox's demo organization,
-# tracked with starting stock, and low-stock alerts on two variants.
-# `make demo` applies it against the sandbox.
+# The demo configuration: a coffee shop's products, found in the Product
+# Library by category, barcode and name, tracked with starting stock keyed by
+# SKU, and low-stock alerts on two of them. `make demo` applies it against
+# the sandbox.
 
 terraform {
   required_providers {
@@ -10,60 +11,84 @@ terraform {
   }
 }
 
-# Configured from ZETTLE_API_KEY, ZETTLE_OAUTH_URL and ZETTLE_INVENTORY_URL,
-# which the demo sets for the sandbox. The STORE location is looked up.
+# Configured from ZETTLE_API_KEY, ZETTLE_OAUTH_URL, ZETTLE_INVENTORY_URL and
+# ZETTLE_PRODUCTS_URL, which the demo sets for the sandbox. The STORE
+# location is looked up.
 provider "zettle" {}
 
 locals {
-  products = {
-    coffee_beans = {
-      product_uuid = "3b8c5a2e-7d1f-11ee-8c1a-0242ac120002"
-      initial_balances = {
-        "3b8c5a2e-7d1f-11ee-8c1a-0242ac120003" = 40 # 250 g bag
-        "3b8c5a2e-7d1f-11ee-8c1a-0242ac120004" = 12 # 1 kg bag
-      }
-    }
-    tea_tin = {
-      product_uuid = "4c9d6b3f-7d1f-11ee-8c1a-0242ac120002"
-      initial_balances = {
-        "4c9d6b3f-7d1f-11ee-8c1a-0242ac120003" = 25
-      }
-    }
-    mug = {
-      product_uuid     = "5dae7c40-7d1f-11ee-8c1a-0242ac120002"
-      initial_balances = {}
-    }
+  # Starting stock by SKU, as the shop's stock sheet has it. The mugs have
+  # none: they are tracked from zero.
+  starting_stock = {
+    "BEAN-250"   = 40
+    "BEAN-1000"  = 12
+    "ESPR-500"   = 18
+    "TEA-EG-100" = 25
+  }
+  # Alert when these run low.
+  low_stock_levels = {
+    "BEAN-250"   = 10
+    "TEA-EG-100" = 5
+  }
+}
+
+# Every coffee, by category; the tea tin by its barcode; the mug by name.
+data "zettle_products" "coffee" {
+  category = "Coffee"
+}
+
+data "zettle_product" "tea" {
+  barcode = "7350000000042"
+}
+
+data "zettle_product" "mug" {
+  name = "Logo mug"
+}
+
+locals {
+  # Product name → UUID and variants.
+  products = merge(
+    { for p in data.zettle_products.coffee.products : p.name => { uuid = p.uuid, variants = p.variants } },
+    { for p in [data.zettle_product.tea, data.zettle_product.mug] : p.name => { uuid = p.uuid, variants = p.variants } },
+  )
+  # SKU → the variant and its product.
+  variants_by_sku = {
+    for v in flatten([for p in local.products : [for v in p.variants : merge(v, { product_uuid = p.uuid })]]) :
+    v.sku => v if v.sku != null
   }
 }
 
 resource "zettle_inventory_tracking" "product" {
   for_each = local.products
 
-  product_uuid     = each.value.product_uuid
-  initial_balances = each.value.initial_balances
-}
-
-output "tracked_balances" {
-  description = "STORE balances per tracked product, variant UUID to quantity."
-  value       = { for name, tracking in zettle_inventory_tracking.product : name => tracking.balances }
-}
-
-# Alert when the small coffee bag or the tea tin runs low.
-resource "zettle_inventory_low_stock" "alert" {
-  for_each = {
-    coffee_small = { product = "3b8c5a2e-7d1f-11ee-8c1a-0242ac120002", variant = "3b8c5a2e-7d1f-11ee-8c1a-0242ac120003", level = 10 }
-    tea_tin      = { product = "4c9d6b3f-7d1f-11ee-8c1a-0242ac120002", variant = "4c9d6b3f-7d1f-11ee-8c1a-0242ac120003", level = 5 }
+  product_uuid = each.value.uuid
+  initial_balances = {
+    for v in each.value.variants : v.uuid => local.starting_stock[v.sku]
+    if v.sku == null ? false : contains(keys(local.starting_stock), v.sku)
   }
+}
 
-  product_uuid    = each.value.product
-  variant_uuid    = each.value.variant
-  low_stock_level = each.value.level
+resource "zettle_inventory_low_stock" "alert" {
+  for_each = local.low_stock_levels
+
+  product_uuid    = local.variants_by_sku[each.key].product_uuid
+  variant_uuid    = local.variants_by_sku[each.key].uuid
+  low_stock_level = each.value
   low_stock_alert = true
 
   depends_on = [zettle_inventory_tracking.product]
 }
 
+output "stock" {
+  description = "STORE balance of every variant of the tracked products, by product and variant name, zero stock included."
+  value = {
+    for name, p in local.products : name => {
+      for v in p.variants : coalesce(v.name, v.sku, v.uuid) => lookup(zettle_inventory_tracking.product[name].balances, v.uuid, 0)
+    }
+  }
+}
+
 output "low_stock_alerts" {
-  description = "Low-stock level per variant with an alert."
-  value       = { for name, ls in zettle_inventory_low_stock.alert : name => ls.low_stock_level }
+  description = "Low-stock level per SKU with an alert."
+  value       = { for sku, ls in zettle_inventory_low_stock.alert : sku => ls.low_stock_level }
 }

@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$BIN/zettle-sandbox" -listen 127.0.0.1:0 -url-file "$work/url" >"$work/sandbox.log" 2>&1 &
+"$BIN/zettle-sandbox" -listen 127.0.0.1:0 -url-file "$work/url" -env-file "$work/env" >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 100); do
   [ -s "$work/url" ] && break
@@ -39,11 +39,11 @@ EOT
 cp "$here/main.tf" "$work/"
 export TF_CLI_CONFIG_FILE="$work/terraform.rc"
 # Authenticate as a merchant's integration would: with the demo API key the
-# sandbox printed, exchanged at its OAuth endpoint. The STORE location is
-# looked up.
+# sandbox wrote to its environment file, exchanged at its OAuth endpoint. The
+# STORE location is looked up.
 url="$(cat "$work/url")"
-export ZETTLE_INVENTORY_URL="$url" ZETTLE_OAUTH_URL="$url"
-ZETTLE_API_KEY="$(sed -n 's/^ *# export ZETTLE_API_KEY=//p' "$work/sandbox.log")"
+export ZETTLE_INVENTORY_URL="$url" ZETTLE_PRODUCTS_URL="$url" ZETTLE_OAUTH_URL="$url"
+ZETTLE_API_KEY="$(sed -n 's/^# export ZETTLE_API_KEY=//p' "$work/env")"
 export ZETTLE_API_KEY
 unset ZETTLE_ACCESS_TOKEN ZETTLE_LOCATION_UUID ZETTLE_CLIENT_ID ZETTLE_API_VERSION
 
@@ -51,9 +51,11 @@ cd "$work"
 echo "== terraform apply"
 "$TERRAFORM" apply -auto-approve -input=false -no-color
 echo
-echo "== tracked products and their STORE balances, as a fresh refresh reads them"
+echo "== stock at the STORE location by product and variant, as a fresh refresh reads it"
 "$TERRAFORM" apply -refresh-only -auto-approve -input=false -no-color >/dev/null
-"$TERRAFORM" output -no-color tracked_balances
+"$TERRAFORM" output -no-color stock
+echo
+echo "== low-stock alerts by SKU"
 "$TERRAFORM" output -no-color low_stock_alerts
 echo
 echo "== a second plan: nothing to change"

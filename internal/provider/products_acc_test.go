@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -242,29 +243,22 @@ func TestAccProduct_planTimeErrorsSendNothing(t *testing.T) {
 	}
 }
 
-// The category example: every product of a category tracked, its starting
-// stock keyed by SKU.
-func TestAccProducts_trackACategoryWithStockBySKU(t *testing.T) {
+// The finding-products guide's configuration applies as written, under v2
+// and v3: every coffee tracked with its stock by SKU, the tea tin found by
+// barcode with its alert; then a plan with no changes.
+func TestAccProducts_findingProductsGuide(t *testing.T) {
 	for _, versions := range []apiVersions{servesV2, servesV3} {
 		t.Run(versions.name, func(t *testing.T) {
 			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
 			e.addCatalogue(t)
-			config := e.providerBlock() + `
-locals {
-  stock_by_sku = { "BEAN-250" = 40, "BEAN-1000" = 12.5 }
-}
-
-data "zettle_products" "coffee" { category = "Coffee" }
-
-resource "zettle_inventory_tracking" "coffee" {
-  for_each     = { for p in data.zettle_products.coffee.products : p.name => p }
-  product_uuid = each.value.uuid
-  initial_balances = {
-    for v in each.value.variants : v.uuid => local.stock_by_sku[v.sku]
-    if v.sku == null ? false : contains(keys(local.stock_by_sku), v.sku)
-  }
-}
-`
+			config := e.providerBlock()
+			for _, f := range []string{"category.tf", "barcode.tf"} {
+				b, err := os.ReadFile("../../examples/guides/finding-products/" + f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				config += "\n" + string(b)
+			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6Providers,
 				Steps: []resource.TestStep{
@@ -275,11 +269,18 @@ resource "zettle_inventory_tracking" "coffee" {
 								sandbox.DemoCoffeeSmall: knownvalue.Float64Exact(40), sandbox.DemoCoffeeLarge: knownvalue.Float64Exact(12.5),
 							})),
 							statecheck.ExpectKnownValue(`zettle_inventory_tracking.coffee["Espresso blend"]`, tfjsonpath.New("balances"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+							statecheck.ExpectKnownValue("zettle_inventory_tracking.tea", tfjsonpath.New("balances"), knownvalue.MapExact(map[string]knownvalue.Check{
+								sandbox.DemoTeaTinOnly: knownvalue.Float64Exact(25),
+							})),
+							statecheck.ExpectKnownValue("zettle_inventory_low_stock.tea", tfjsonpath.New("variant_uuid"), knownvalue.StringExact(sandbox.DemoTeaTinOnly)),
 							sandboxStateCheck(func() error {
-								for p, want := range map[string]bool{sandbox.DemoCoffeeBeans: true, sandbox.DemoEspresso: true, sandbox.DemoTeaTin: false, sandbox.DemoMug: false} {
+								for p, want := range map[string]bool{sandbox.DemoCoffeeBeans: true, sandbox.DemoEspresso: true, sandbox.DemoTeaTin: true, sandbox.DemoMug: false} {
 									if e.org.IsTracked(p) != want {
 										return fmt.Errorf("product %s tracked: %v, want %v", p, !want, want)
 									}
+								}
+								if err := e.expectLedger(sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeLarge, "12.5 SUPPLIER→STORE")(); err != nil {
+									return err
 								}
 								return e.expectExactBalance(sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeLarge, "12.5")()
 							}),
@@ -291,8 +292,8 @@ resource "zettle_inventory_tracking" "coffee" {
 					{
 						Config: e.providerBlock(),
 						Check: checkSandbox(func() error {
-							if e.org.IsTracked(sandbox.DemoCoffeeBeans) || e.org.IsTracked(sandbox.DemoEspresso) {
-								return fmt.Errorf("the coffees are still tracked after their resources were destroyed")
+							if e.org.IsTracked(sandbox.DemoCoffeeBeans) || e.org.IsTracked(sandbox.DemoEspresso) || e.org.IsTracked(sandbox.DemoTeaTin) {
+								return fmt.Errorf("products are still tracked after their resources were destroyed")
 							}
 							return nil
 						}),
@@ -347,4 +348,33 @@ resource "zettle_inventory_low_stock" "mug" {
 			t.Errorf("a plan that failed sent %s %s", r.Method, r.Path)
 		}
 	}
+}
+
+// The data sources' examples apply as written.
+func TestAccProducts_dataSourceExamples(t *testing.T) {
+	e := newTestEnv(t)
+	e.addCatalogue(t)
+	config := e.providerBlock()
+	for _, f := range []string{"zettle_products/data-source.tf", "zettle_product/data-source.tf"} {
+		b, err := os.ReadFile("../../examples/data-sources/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		config += "\n" + string(b)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("coffee_variants_by_sku", knownvalue.MapExact(map[string]knownvalue.Check{
+					"BEAN-250": knownvalue.StringExact(sandbox.DemoCoffeeSmall), "BEAN-1000": knownvalue.StringExact(sandbox.DemoCoffeeLarge),
+					"ESPR-500": knownvalue.StringExact(sandbox.DemoEspressoOnly),
+				})),
+				statecheck.ExpectKnownValue("zettle_inventory_tracking.mug", tfjsonpath.New("balances"), knownvalue.MapExact(map[string]knownvalue.Check{
+					sandbox.DemoMugWhite: knownvalue.Float64Exact(10), sandbox.DemoMugBlack: knownvalue.Float64Exact(10),
+				})),
+			},
+		}},
+	})
 }

@@ -49,7 +49,7 @@ func TestAccProvider_configuredFromEnvironment(t *testing.T) {
 func TestAccProvider_configurationErrors(t *testing.T) {
 	e := newTestEnv(t)
 	product, _ := e.org.AddProduct(1)
-	for _, env := range []string{EnvAccessToken, EnvAPIKey, EnvClientID, EnvOAuthURL, EnvLocationUUID, EnvInventoryURL} {
+	for _, env := range []string{EnvAccessToken, EnvAPIKey, EnvClientID, EnvOAuthURL, EnvLocationUUID, EnvInventoryURL, EnvProductsURL} {
 		t.Setenv(env, "")
 	}
 	withProvider := func(provider string) string { return provider + "\n" + resourceBlock("test", product, "") }
@@ -90,7 +90,18 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 				ExpectError: errorPattern("Invalid URL", "must start with https:// or http://"),
 			},
 			{
-				PreConfig:   func() { t.Setenv(EnvLocationUUID, "not-a-uuid") },
+				Config:      withProvider(fmt.Sprintf("provider \"zettle\" {\n  access_token = \"x\"\n  inventory_url = %q\n  products_url = \"products.izettle.com\"\n}", e.url)),
+				PlanOnly:    true,
+				ExpectError: errorPattern("products_url", "must start with https:// or http://"),
+			},
+			{
+				PreConfig:   func() { t.Setenv(EnvProductsURL, "http://example.test/?page=1") },
+				Config:      withProvider(fmt.Sprintf("provider \"zettle\" {\n  access_token = \"x\"\n  inventory_url = %q\n}", e.url)),
+				PlanOnly:    true,
+				ExpectError: errorPattern("Invalid products_url", "ZETTLE_PRODUCTS_URL", "must not have a query"),
+			},
+			{
+				PreConfig:   func() { t.Setenv(EnvProductsURL, ""); t.Setenv(EnvLocationUUID, "not-a-uuid") },
 				Config:      withProvider(fmt.Sprintf("provider \"zettle\" {\n  access_token = \"x\"\n  inventory_url = %q\n}", e.url)),
 				PlanOnly:    true,
 				ExpectError: errorPattern("Invalid location_uuid", `"not-a-uuid"`, "ZETTLE_LOCATION_UUID"),

@@ -193,9 +193,16 @@ func TestAccInventoryBalances_invalidSelection(t *testing.T) {
 // adoptionConfig is the provider block and an example file of the adoption
 // guide, so that the guide is what is tested.
 func adoptionConfig(t *testing.T, e *testEnv, files ...string) string {
-	config := e.providerBlock()
+	return e.providerBlock() + examples(t, "guides/adopt-tracked-products", files...)
+}
+
+// examples joins example files of a folder under examples/, so that what
+// the documentation shows is what is tested.
+func examples(t *testing.T, folder string, files ...string) string {
+	t.Helper()
+	config := ""
 	for _, f := range files {
-		b, err := os.ReadFile("../../examples/guides/adopt-tracked-products/" + f)
+		b, err := os.ReadFile("../../examples/" + folder + "/" + f)
 		if err != nil {
 			t.Fatal(err)
 		}

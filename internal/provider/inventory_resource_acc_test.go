@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"testing"
 
@@ -186,14 +185,7 @@ func TestAccInventory_refusedUnderV2(t *testing.T) {
 func TestAccInventory_stockRoomsGuide(t *testing.T) {
 	e := newTestEnvServing(t, servesV3, sandbox.OrgSpec{})
 	product, v := e.org.AddProduct(1)
-	hcl := e.defaultProviderBlock("")
-	for _, f := range []string{"stock-rooms.tf", "variables.tf"} {
-		b, err := os.ReadFile("../../examples/guides/stock-rooms/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hcl += "\n" + string(b)
-	}
+	hcl := e.defaultProviderBlock("") + examples(t, "guides/stock-rooms", "stock-rooms.tf", "variables.tf")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
 		Steps: []resource.TestStep{{

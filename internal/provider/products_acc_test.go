@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -251,14 +250,7 @@ func TestAccProducts_findingProductsGuide(t *testing.T) {
 		t.Run(versions.name, func(t *testing.T) {
 			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
 			e.addCatalogue(t)
-			config := e.providerBlock()
-			for _, f := range []string{"category.tf", "barcode.tf"} {
-				b, err := os.ReadFile("../../examples/guides/finding-products/" + f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				config += "\n" + string(b)
-			}
+			config := e.providerBlock() + examples(t, "guides/finding-products", "category.tf", "barcode.tf")
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6Providers,
 				Steps: []resource.TestStep{
@@ -354,14 +346,7 @@ resource "zettle_inventory_low_stock" "mug" {
 func TestAccProducts_dataSourceExamples(t *testing.T) {
 	e := newTestEnv(t)
 	e.addCatalogue(t)
-	config := e.providerBlock()
-	for _, f := range []string{"zettle_products/data-source.tf", "zettle_product/data-source.tf"} {
-		b, err := os.ReadFile("../../examples/data-sources/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		config += "\n" + string(b)
-	}
+	config := e.providerBlock() + examples(t, "data-sources", "zettle_products/data-source.tf", "zettle_product/data-source.tf")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
 		Steps: []resource.TestStep{{

@@ -46,14 +46,16 @@ data "zettle_product" "mug" {
 }
 
 locals {
-  # Product name → UUID and variants.
+  # Product UUID → name and variants. Resources are keyed by UUID, which
+  # never changes: keyed by name, a product renamed in the back office would
+  # be destroyed and created again, bringing it back to its starting stock.
   products = merge(
-    { for p in data.zettle_products.coffee.products : p.name => { uuid = p.uuid, variants = p.variants } },
-    { for p in [data.zettle_product.tea, data.zettle_product.mug] : p.name => { uuid = p.uuid, variants = p.variants } },
+    { for p in data.zettle_products.coffee.products : p.uuid => { name = p.name, variants = p.variants } },
+    { for p in [data.zettle_product.tea, data.zettle_product.mug] : p.uuid => { name = p.name, variants = p.variants } },
   )
   # SKU → the variant and its product.
   variants_by_sku = {
-    for v in flatten([for p in local.products : [for v in p.variants : merge(v, { product_uuid = p.uuid })]]) :
+    for v in flatten([for uuid, p in local.products : [for v in p.variants : merge(v, { product_uuid = uuid })]]) :
     v.sku => v if v.sku != null
   }
 }
@@ -61,7 +63,7 @@ locals {
 resource "zettle_inventory_tracking" "product" {
   for_each = local.products
 
-  product_uuid = each.value.uuid
+  product_uuid = each.key
   initial_balances = {
     for v in each.value.variants : v.uuid => local.starting_stock[v.sku]
     if v.sku == null ? false : contains(keys(local.starting_stock), v.sku)
@@ -82,8 +84,8 @@ resource "zettle_inventory_low_stock" "alert" {
 output "stock" {
   description = "STORE balance of every variant of the tracked products, by product and variant name, zero stock included."
   value = {
-    for name, p in local.products : name => {
-      for v in p.variants : coalesce(v.name, v.sku, v.uuid) => lookup(zettle_inventory_tracking.product[name].balances, v.uuid, 0)
+    for uuid, p in local.products : p.name => {
+      for v in p.variants : coalesce(v.name, v.sku, v.uuid) => lookup(zettle_inventory_tracking.product[uuid].balances, v.uuid, 0)
     }
   }
 }

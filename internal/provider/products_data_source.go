@@ -113,13 +113,17 @@ const libraryNote = "The products come from the Product Library (`products_url`)
 // filterAttributes are the filters, computed too where the result fills them.
 func filterAttributes(what string, computed bool) map[string]schema.Attribute {
 	notEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	category := "The name of the product's category. Picks " + what + " in that category."
+	if computed {
+		category += " Null when the product found is in none."
+	}
 	return map[string]schema.Attribute{
 		"name": schema.StringAttribute{
 			MarkdownDescription: "The product's name, as the back office shows it. Picks " + what + " of that name.",
 			Optional:            true, Computed: computed, Validators: notEmpty,
 		},
 		"category": schema.StringAttribute{
-			MarkdownDescription: "The name of the product's category. Picks " + what + " in that category; null for a product in none.",
+			MarkdownDescription: category,
 			Optional:            true, Computed: computed, Validators: notEmpty,
 		},
 		"sku": schema.StringAttribute{

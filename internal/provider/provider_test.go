@@ -73,8 +73,12 @@ provider "zettle" {
   inventory_url = %q
   products_url  = %q
 }
-`, e.org.Token, e.store(), e.url, e.url)
+`, e.org.Token, e.store(), e.url, e.productsURL())
 }
+
+// productsURL is the sandbox's address under another host name, so that
+// the tests tell the Product Library's requests from the inventory's.
+func (e *testEnv) productsURL() string { return strings.Replace(e.url, "127.0.0.1", "localhost", 1) }
 
 // checkSandbox runs an assertion on the sandbox as a step's Check.
 func checkSandbox(f func() error) resource.TestCheckFunc {

@@ -17,7 +17,9 @@ import (
 // libraryProduct is the product of that UUID, when this run has read the
 // Product Library already: a zettle_products or zettle_product the
 // configuration names it through is read before the plan of the resources
-// that use it. Without such a lookup the library is not read just for this.
+// that use it. The library is never read just for this, so a product_uuid
+// written out is checked only when some lookup of the run has read the
+// library before this resource was planned.
 func (d *providerData) libraryProduct(product string) (zettle.Product, bool) {
 	if d == nil || d.client == nil {
 		return zettle.Product{}, false
@@ -36,8 +38,8 @@ func (d *providerData) libraryProduct(product string) (zettle.Product, bool) {
 
 // checkVariantsAtPlan fails the plan for each variant UUID, at its path, that
 // is not a variant of product, when the Product Library read in this run
-// knows the product: the API would refuse it at apply, after other
-// resources had changed.
+// knows the product: the API would refuse it only at apply, when other
+// resources may have changed already.
 func (d *providerData) checkVariantsAtPlan(product types.String, variants map[string]path.Path, resp *resource.ModifyPlanResponse) {
 	if product.IsNull() || product.IsUnknown() {
 		return
@@ -65,7 +67,9 @@ func (d *providerData) checkVariantsAtPlan(product types.String, variants map[st
 }
 
 // checkInitialBalanceVariants checks the keys of a tracking resource's
-// initial_balances at plan time, when they apply: a create, or an edit.
+// initial_balances at plan time: all of them for a create, and on an edit
+// only those added, so that a variant deleted since the create does not
+// block edits, which move no stock.
 func (d *providerData) checkInitialBalanceVariants(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -77,16 +81,15 @@ func (d *providerData) checkInitialBalanceVariants(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() || planned.IsNull() || planned.IsUnknown() {
 		return
 	}
+	var saved types.Map
 	if !req.State.Raw.IsNull() {
-		var saved types.Map
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, initialBalancesPath, &saved)...)
-		if planned.Equal(saved) {
-			return
-		}
 	}
 	variants := map[string]path.Path{}
 	for v := range planned.Elements() {
-		variants[v] = initialBalancesPath.AtMapKey(v)
+		if _, before := saved.Elements()[v]; !before {
+			variants[v] = initialBalancesPath.AtMapKey(v)
+		}
 	}
 	d.checkVariantsAtPlan(product, variants, resp)
 }

@@ -150,6 +150,9 @@ func (o *Org) restoreLibrary(s librarySnapshot) {
 	}
 	for _, id := range o.libraryOrder {
 		if !kept[id] {
+			for v := range o.products[id] {
+				delete(o.variantOf, v)
+			}
 			delete(o.library, id)
 			delete(o.products, id)
 		}
@@ -204,7 +207,8 @@ func (o *Org) addLibraryProduct(p Product) (Product, error) {
 }
 
 // freshUUID checks a client-chosen UUID, or generates one when it is empty:
-// it must be a UUID, and not one the library or taken holds already.
+// it must be a UUID, and not one the library (a product's or a variant's)
+// or taken holds already.
 func (o *Org) freshUUID(field, id string, taken map[string]bool) (string, error) {
 	if id == "" {
 		return newUUID(), nil
@@ -213,7 +217,7 @@ func (o *Org) freshUUID(field, id string, taken map[string]bool) (string, error)
 		return "", herr
 	}
 	id = strings.ToLower(id)
-	if o.products[id] != nil || taken[id] {
+	if _, ok := o.products[id]; ok || o.variantOf[id] != "" || taken[id] {
 		return "", fmt.Errorf("%s: %s is taken already", field, id)
 	}
 	return id, nil
@@ -254,6 +258,7 @@ func (o *Org) putLibraryProduct(p Product) {
 	set := map[string]bool{}
 	for _, v := range p.Variants {
 		set[v.UUID] = true
+		o.variantOf[v.UUID] = p.UUID
 	}
 	o.products[p.UUID] = set
 }

@@ -120,7 +120,7 @@ func TestLibraryPagesFollowTheLink(t *testing.T) {
 
 func TestLibraryRefusesWhatTheAPIRefuses(t *testing.T) {
 	h := newHarness(t)
-	taken, _ := h.org.AddProduct(1)
+	taken, takenVariants := h.org.AddProduct(1)
 	long := strings.Repeat("x", 65)
 	for _, c := range []struct{ catalogue, want string }{
 		{`[{"name": "", "variants": [{}]}]`, "needs a name"},
@@ -128,6 +128,9 @@ func TestLibraryRefusesWhatTheAPIRefuses(t *testing.T) {
 		{`[{"name": "Long SKU", "variants": [{"sku": "` + long + `"}]}]`, "at most 64"},
 		{`[{"uuid": "` + taken + `", "name": "Taken", "variants": [{}]}]`, "taken already"},
 		{`[{"name": "Bad UUID", "variants": [{"uuid": "nope"}]}]`, "not a valid UUID"},
+		{`[{"name": "Another's variant", "variants": [{"uuid": "` + takenVariants[0] + `"}]}]`, "taken already"},
+		{`[{"uuid": "` + takenVariants[0] + `", "name": "A variant's UUID", "variants": [{}]}]`, "taken already"},
+		{`[{"name": "Twice", "variants": [{"uuid": "` + taken[:35] + `9"}, {"uuid": "` + taken[:35] + `9"}]}]`, "taken already"},
 		{`{"products": [{"name": "Fine", "variants": [{}]}, {"name": "", "variants": [{}]}]}`, "product 2"},
 		{`not json`, "not a JSON list"},
 	} {

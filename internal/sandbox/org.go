@@ -34,7 +34,9 @@ type Org struct {
 	library      map[string]*Product
 	libraryOrder []string
 	categories   map[string]Category // by UUID
-	tracked      map[string]bool
+	// variantOf names the product of each variant of the library.
+	variantOf map[string]string
+	tracked   map[string]bool
 	// balances are kept per location, product and variant, exactly.
 	// SUPPLIER is an infinite source and keeps none.
 	balances map[variantKey]decimal.Decimal
@@ -77,7 +79,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 		s: s, UUID: spec.UUID, Token: spec.Token,
 		locations: map[string]string{},
 		products:  map[string]map[string]bool{},
-		library:   map[string]*Product{}, categories: map[string]Category{},
+		library:   map[string]*Product{}, categories: map[string]Category{}, variantOf: map[string]string{},
 		tracked:   map[string]bool{},
 		balances:  map[variantKey]decimal.Decimal{},
 		changedAt: map[variantKey]int64{},
@@ -115,8 +117,9 @@ func (o *Org) Location(t string) string {
 	return o.locations[t]
 }
 
-// AddProduct adds a product with the given number of variants to the
-// product library, and returns their UUIDs.
+// AddProduct adds a product with the given number of variants (1 to 99, as
+// the Product Library allows; others panic) to the product library, and
+// returns their UUIDs.
 func (o *Org) AddProduct(variants int) (product string, variantUUIDs []string) {
 	product = newUUID()
 	for range variants {

@@ -94,7 +94,8 @@ type Server struct {
 	// tells that SetPageSize chose it, which caps the library's pages too.
 	pageSize    int
 	pageSizeSet bool
-	// limit, when set, refuses Inventory API requests beyond a rate.
+	// limit, when set, refuses API requests (Inventory and Product
+	// Library) beyond a rate.
 	limit *rate.Limiter
 }
 
@@ -107,7 +108,10 @@ type Request struct {
 	Query  string
 	// Route is the endpoint pattern that matched, e.g.
 	// "POST /organizations/{org}/v2/inventory/bulk"; empty if none did.
-	Route     string
+	Route string
+	// Host is the host the request was sent to, as its Host header names
+	// it: the sandbox serves every API's host on one address.
+	Host      string
 	Body      string
 	UserAgent string
 	// ApplicationID is the X-iZettle-Application-Id header.
@@ -145,11 +149,13 @@ func (s *Server) SetAPIVersions(v2, v3 bool) {
 	s.v2Off, s.v3Off = !v2, !v3
 }
 
-// SetRateLimit makes the sandbox refuse Inventory API requests beyond
-// perSecond, as Zettle does: a token bucket of burst requests, refilled at
-// perSecond; a request beyond it gets 429 with Retry-After: 1 and changes
-// nothing. Zero turns the limit off, as New has it. The limit is the
-// sandbox's, shared by every organization: one integration's view.
+// SetRateLimit makes the sandbox refuse API requests (Inventory and Product
+// Library) beyond perSecond, as Zettle does: a token bucket of burst
+// requests, refilled at perSecond; a request beyond it gets 429 with
+// Retry-After: 1 and changes nothing. Zero turns the limit off, as New has
+// it. The limit is the sandbox's, shared by every organization and both
+// hosts: one integration's view, and the strictest reading, since Zettle
+// documents no limit of the Product Library's own.
 func (s *Server) SetRateLimit(perSecond float64, burst int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -308,7 +314,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	entry := Request{
-		At: arrived, Method: r.Method, Path: sentPath, Query: r.URL.RawQuery, Route: route, Body: string(body),
+		At: arrived, Method: r.Method, Path: sentPath, Query: r.URL.RawQuery, Route: route, Host: r.Host, Body: string(body),
 		UserAgent: r.UserAgent(), ApplicationID: r.Header.Get("X-iZettle-Application-Id"),
 	}
 	if fault != nil {

@@ -108,3 +108,21 @@ func FuzzParseLinks(f *testing.F) {
 		}
 	})
 }
+
+func TestNextPageOfTheLibraryStaysOnItsHost(t *testing.T) {
+	c, err := New(Config{InventoryURL: "https://inventory.test", ProductsURL: "https://products.test", Tokens: StaticToken("t")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := url.Parse("https://products.test/organizations/self/library")
+	next, err := nextPage("read the product library", 200, http.Header{"Link": {`<https://products.test/organizations/self/library?limit=500&offset=500>; rel="next"`}}, c.productsURL, from)
+	if err != nil || next.String() != "https://products.test/organizations/self/library?limit=500&offset=500" {
+		t.Errorf("a next page on the products host: %v, %v; want it followed as it is", next, err)
+	}
+	// The inventory's host is another API: the token does not go there
+	// from a library page either.
+	if _, err := nextPage("read the product library", 200, http.Header{"Link": {`<https://inventory.test/x>; rel="next"`}}, c.productsURL, from); err == nil ||
+		!strings.Contains(err.Error(), "leaves the API at https://products.test") {
+		t.Errorf("a next page on the inventory host: %v; want it refused", err)
+	}
+}

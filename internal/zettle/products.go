@@ -78,8 +78,8 @@ func (c *Client) fetchLibrary(ctx context.Context, _ struct{}) ([]Product, error
 	if err != nil {
 		return nil, err
 	}
-	// Zettle answers UUIDs in lower case, as every comparison here takes
-	// them.
+	// Every comparison here, and every UUID a configuration may write,
+	// is in lower case: a guard, should an answer not be.
 	for i := range answer.Products {
 		p := &answer.Products[i]
 		p.UUID = strings.ToLower(p.UUID)

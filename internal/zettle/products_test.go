@@ -2,6 +2,7 @@ package zettle_test
 
 import (
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -82,5 +83,37 @@ func TestProductFilter(t *testing.T) {
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("%+v picks %q, want %q", c.filter, got, c.want)
 		}
+	}
+}
+
+func TestLibraryGoesToTheProductsHost(t *testing.T) {
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	org := sb.AddOrganization(sandbox.OrgSpec{})
+	org.AddProduct(1)
+	products := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	c, err := zettle.New(zettle.Config{InventoryURL: srv.URL, ProductsURL: products, Tokens: zettle.StaticToken(org.Token), APIVersion: zettle.APIVersionV2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Library(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CachedLocations(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	inventoryHost, productsHost := strings.TrimPrefix(srv.URL, "http://"), strings.TrimPrefix(products, "http://")
+	for _, r := range sb.Requests() {
+		want := inventoryHost
+		if r.Route == libraryRoute {
+			want = productsHost
+		}
+		if r.Host != want {
+			t.Errorf("%s went to %s, want %s", r.Route, r.Host, want)
+		}
+	}
+	if len(sb.Requests()) != 2 {
+		t.Errorf("%d requests, want the library's and the locations'", len(sb.Requests()))
 	}
 }

@@ -14,9 +14,11 @@ data "zettle_products" "coffee" {
 }
 
 resource "zettle_inventory_tracking" "coffee" {
-  # Keyed by name, which the plan shows; a product added to the category
-  # later is one more resource in the next plan.
-  for_each = { for p in data.zettle_products.coffee.products : p.name => p }
+  # Keyed by UUID, which never changes: keyed by name, a product renamed in
+  # the back office would be destroyed and created again, which starts its
+  # tracking over and brings it back to initial_balances. A product added to
+  # the category later is one more resource in the next plan.
+  for_each = { for p in data.zettle_products.coffee.products : p.uuid => p }
 
   product_uuid = each.value.uuid
   initial_balances = {

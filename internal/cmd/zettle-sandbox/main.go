@@ -32,7 +32,7 @@ func main() {
 	pageSize := flag.Int("page-size", sandbox.DefaultPageSize, "most `items` in one page of a list answer; later pages follow a Link header")
 	newOrganization := flag.Bool("new-organization", false, "serve the demo organization as a new merchant's: no locations until tracking first starts")
 	api := flag.String("api", "both", "Inventory API `versions` to serve: v2, v3 or both; the other answers 404 on all its paths")
-	rateLimit := flag.Float64("rate-limit", 0, "refuse Inventory API requests beyond this many `per second` with 429 and Retry-After: 1, as Zettle does (4 for v3); 0 serves all")
+	rateLimit := flag.Float64("rate-limit", 0, "refuse Inventory and Product Library requests beyond this many `per second` with 429 and Retry-After: 1, as Zettle does (4 for v3); 0 serves all")
 	rateBurst := flag.Int("rate-burst", 4, "with -rate-limit, how many `requests` may come at once after a quiet spell")
 	flag.Parse()
 

@@ -221,11 +221,10 @@ func TestAccProduct_severalMatchesNameAFew(t *testing.T) {
 	})
 }
 
-// Not parallel: it counts every request the sandbox saw.
 func TestAccProduct_planTimeErrorsSendNothing(t *testing.T) {
 	e := newTestEnv(t)
 	e.addCatalogue(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
 		Steps: []resource.TestStep{
 			{
@@ -301,11 +300,10 @@ func TestAccProducts_findingProductsGuide(t *testing.T) {
 	}
 }
 
-// Not parallel: it counts every movement the sandbox saw.
 func TestAccProducts_variantOfAnotherProductFailsThePlan(t *testing.T) {
 	e := newTestEnv(t)
 	e.addCatalogue(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
 		Steps: []resource.TestStep{
 			{

@@ -117,3 +117,19 @@ func TestLibraryGoesToTheProductsHost(t *testing.T) {
 		t.Errorf("%d requests, want the library's and the locations'", len(sb.Requests()))
 	}
 }
+
+// The guides' figure: Zettle's 500 products to a page make a catalogue of
+// 2,000 products four requests.
+func TestLibraryOf2000ProductsIsFourPages(t *testing.T) {
+	c, sb, org := zettletest.NewClient(t, zettle.Config{}, sandbox.OrgSpec{})
+	for range 2000 {
+		org.AddProduct(1)
+	}
+	lib, err := c.Library(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lib) != 2000 || sb.RequestCount(libraryRoute) != 4 {
+		t.Errorf("%d products in %d requests, want 2000 in 4", len(lib), sb.RequestCount(libraryRoute))
+	}
+}

@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /token", s.grantToken)
 	s.v3routes()
 	s.libraryEndpoints()
+	s.pusherEndpoints()
 	s.mux.HandleFunc("/", noEndpoint)
 }
 

@@ -36,7 +36,11 @@ type Org struct {
 	categories   map[string]Category // by UUID
 	// variantOf names the product of each variant of the library.
 	variantOf map[string]string
-	tracked   map[string]bool
+	// subscriptions are the webhook subscriptions, in the order created;
+	// unreachable are the destinations that answer nothing.
+	subscriptions []Subscription
+	unreachable   map[string]bool
+	tracked       map[string]bool
 	// balances are kept per location, product and variant, exactly.
 	// SUPPLIER is an infinite source and keeps none.
 	balances map[variantKey]decimal.Decimal
@@ -79,7 +83,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 		s: s, UUID: spec.UUID, Token: spec.Token,
 		locations: map[string]string{},
 		products:  map[string]map[string]bool{},
-		library:   map[string]*Product{}, categories: map[string]Category{}, variantOf: map[string]string{},
+		library:   map[string]*Product{}, categories: map[string]Category{}, variantOf: map[string]string{}, unreachable: map[string]bool{},
 		tracked:   map[string]bool{},
 		balances:  map[variantKey]decimal.Decimal{},
 		changedAt: map[variantKey]int64{},

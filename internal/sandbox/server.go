@@ -82,8 +82,9 @@ type Server struct {
 	// v3Routes are the Inventory API v3 routes, with the scope each needs.
 	v3Routes map[string]string
 	// libraryRoutes are the Product Library's routes, with the scope each
-	// needs.
+	// needs; pusherRoutes are the Pusher API's (webhook subscriptions).
 	libraryRoutes map[string]string
+	pusherRoutes  map[string]string
 	// v2Off and v3Off turn an API version off: its paths are not found.
 	v2Off, v3Off bool
 	random       randomFaults
@@ -132,7 +133,7 @@ type Request struct {
 func New() *Server {
 	s := &Server{
 		tokens: map[string]accessToken{}, apiKeys: map[string]apiKey{}, tokenLifetime: defaultTokenLifetime,
-		apiRoutes: map[string]string{}, v3Routes: map[string]string{}, libraryRoutes: map[string]string{}, faultCounts: map[string]int{}, pageSize: DefaultPageSize,
+		apiRoutes: map[string]string{}, v3Routes: map[string]string{}, libraryRoutes: map[string]string{}, pusherRoutes: map[string]string{}, faultCounts: map[string]int{}, pageSize: DefaultPageSize,
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
@@ -195,7 +196,9 @@ func ParseAPIVersions(api string) (v2, v3, ok bool) {
 // versionOff reports whether route belongs to an Inventory API version
 // turned off. The caller holds s.mu.
 func (s *Server) versionOff(path, route string) bool {
-	if _, ok := s.libraryRoutes[route]; ok {
+	_, library := s.libraryRoutes[route]
+	_, pusher := s.pusherRoutes[route]
+	if library || pusher {
 		return false
 	}
 	switch {
@@ -384,7 +387,8 @@ func (s *Server) isAPIRoute(route string) bool {
 	_, v2 := s.apiRoutes[route]
 	_, v3 := s.v3Routes[route]
 	_, library := s.libraryRoutes[route]
-	return v2 || v3 || library
+	_, pusher := s.pusherRoutes[route]
+	return v2 || v3 || library || pusher
 }
 
 // noEndpoint answers a path the sandbox does not serve.
@@ -512,6 +516,8 @@ func (s *Server) handle(pattern, scope string, h handler) {
 		s.v3Routes[pattern] = scope
 	case libraryPath(path):
 		s.libraryRoutes[pattern] = scope
+	case pusherPath(path):
+		s.pusherRoutes[pattern] = scope
 	default:
 		s.apiRoutes[pattern] = scope
 	}
@@ -552,8 +558,8 @@ func (s *Server) handle(pattern, scope string, h handler) {
 // authenticate finds the organization of the request's token: 401 without a
 // valid token, 403 when the token lacks scope or names another organization.
 func (s *Server) authenticate(r *http.Request, scope string) (*Org, *httpError) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
+	token := bearer(r)
+	if token == "" {
 		return nil, &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "missing bearer token", nil}
 	}
 	s.mu.Lock()
@@ -573,6 +579,15 @@ func (s *Server) authenticate(r *http.Request, scope string) (*Org, *httpError) 
 		return nil, &httpError{http.StatusForbidden, "FORBIDDEN", fmt.Sprintf("the token has no access to organization %s", org), nil}
 	}
 	return o, nil
+}
+
+// bearer is the request's bearer token, or "".
+func bearer(r *http.Request) string {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return ""
+	}
+	return token
 }
 
 // decode reads a JSON body strictly: unknown fields are refused, so a

@@ -67,8 +67,11 @@ type Config struct {
 	// when empty. Its requests share the token, retries, rate limit and
 	// logging of the inventory's.
 	ProductsURL string
-	Tokens      TokenSource
-	UserAgent   string
+	// PusherURL is the Pusher API's base URL, where webhook subscriptions
+	// are kept; DefaultPusherURL when empty.
+	PusherURL string
+	Tokens    TokenSource
+	UserAgent string
 	// ApplicationID, when set, is sent as X-iZettle-Application-Id to
 	// attribute usage to an app (its OAuth client ID).
 	ApplicationID string
@@ -93,6 +96,7 @@ type Config struct {
 type Client struct {
 	baseURL     *url.URL
 	productsURL *url.URL
+	pusherURL   *url.URL
 	tokens      TokenSource
 	userAgent   string
 	appID       string
@@ -108,6 +112,9 @@ type Client struct {
 	locations *batch.Shared[struct{}, Locations]
 	// library is the Product Library, read once per Client; see Library.
 	library *batch.Shared[struct{}, []Product]
+	// subscriptions are the webhook subscriptions, listed once until a
+	// change; see Subscriptions.
+	subscriptions *batch.Shared[struct{}, []Subscription]
 
 	batch *coalescer
 
@@ -128,6 +135,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	pusher, err := baseURLOr(cfg.PusherURL, DefaultPusherURL)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Tokens == nil {
 		return nil, errors.New("zettle: no access token source configured")
 	}
@@ -137,7 +148,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("zettle: unknown Inventory API version %q (use %s, %s or %s)", cfg.APIVersion, APIVersionAuto, APIVersionV2, APIVersionV3)
 	}
 	c := &Client{
-		baseURL: base, productsURL: products, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
+		baseURL: base, productsURL: products, pusherURL: pusher, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
 	}
 	c.limits, c.maxRetries = newLimiter(cfg.RateLimit), max(cfg.Retries.MaxRetries, 0)
@@ -146,6 +157,7 @@ func New(cfg Config) (*Client, error) {
 	c.batch = newCoalescer(c, cfg.Batching)
 	c.locations = batch.NewShared(c.fetchLocations)
 	c.library = batch.NewShared(c.fetchLibrary)
+	c.subscriptions = batch.NewShared(c.fetchSubscriptions)
 	c.apiVersion, c.versions = cfg.APIVersion, batch.NewShared(c.chooseAPI)
 	return c, nil
 }
@@ -264,6 +276,9 @@ type request struct {
 	pages *int
 	// host is the base URL the path is under; nil is the Inventory API's.
 	host *url.URL
+	// needs says what a 403 means the token lacks, when it is not the
+	// inventory's READ:PRODUCT or WRITE:PRODUCT.
+	needs string
 }
 
 // base is the URL r's path is under.
@@ -399,7 +414,11 @@ func (c *Client) refusal(r request, status int, respBody []byte, attempts int) e
 	case http.StatusUnauthorized:
 		msg = "the access token was rejected or has expired: " + msg
 	case http.StatusForbidden:
-		msg = fmt.Sprintf("the access token lacks the %s scope, or access to the organization: %s", r.scope(), msg)
+		needs := "the " + r.scope() + " scope, or access to the organization"
+		if r.needs != "" {
+			needs = r.needs
+		}
+		msg = fmt.Sprintf("the access token lacks %s: %s", needs, msg)
 	}
 	return &APIError{Operation: r.op, StatusCode: status, Message: msg, Attempts: attempts}
 }
@@ -430,13 +449,13 @@ func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byt
 	if err := c.limits.wait(ctx); err != nil {
 		return 0, nil, nil, &APIError{Operation: op, Message: err.Error(), Err: err, Attempts: callInfoOf(ctx).attempts, NotSent: !callInfoOf(ctx).sent}
 	}
-	c.logf(ctx, "Zettle API request", map[string]any{"operation": op, "method": method, "url": rawURL, "body": string(body)})
+	c.logf(ctx, "Zettle API request", map[string]any{"operation": op, "method": method, "url": rawURL, "body": redactSecrets(string(body))})
 
 	status, header, respBody, err := roundTrip(c.http, req, op)
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	c.logf(ctx, "Zettle API response", map[string]any{"operation": op, "status": status, "body": string(respBody)})
+	c.logf(ctx, "Zettle API response", map[string]any{"operation": op, "status": status, "body": redactSecrets(string(respBody))})
 	if renewable, ok := c.tokens.(invalidator); ok && status == http.StatusUnauthorized {
 		renewable.Invalidate(token)
 	}

@@ -39,6 +39,7 @@ const (
 	EnvLocationUUID = "ZETTLE_LOCATION_UUID"
 	EnvInventoryURL = "ZETTLE_INVENTORY_URL"
 	EnvProductsURL  = "ZETTLE_PRODUCTS_URL"
+	EnvPusherURL    = "ZETTLE_PUSHER_URL"
 	EnvAPIVersion   = "ZETTLE_API_VERSION"
 	// EnvRequestsPerSecond and EnvRequestBurst stand in for
 	// requests_per_second and request_burst.
@@ -63,6 +64,7 @@ type providerModel struct {
 	LocationUUID   types.String  `tfsdk:"location_uuid"`
 	InventoryURL   types.String  `tfsdk:"inventory_url"`
 	ProductsURL    types.String  `tfsdk:"products_url"`
+	PusherURL      types.String  `tfsdk:"pusher_url"`
 	APIVersion     types.String  `tfsdk:"api_version"`
 	MaxRetries     types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout types.String  `tfsdk:"request_timeout"`
@@ -136,6 +138,13 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"`zettle_product` data sources read the products, with the same credentials, retries, rate limit and logging as the " +
 					"Inventory API. Defaults to the `" + EnvProductsURL + "` environment variable, then to `" + zettle.DefaultProductsURL + "`. " +
 					"Point it, with `inventory_url`, at the sandbox to try the provider without a Zettle account.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"pusher_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL (`http://` or `https://`) of the Pusher API, where `zettle_webhook_subscription` keeps webhook " +
+					"subscriptions, with the same credentials, retries, rate limit and logging as the Inventory API. Defaults to the `" +
+					EnvPusherURL + "` environment variable, then to `" + zettle.DefaultPusherURL + "`.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
@@ -213,6 +222,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"location_uuid", cfg.LocationUUID, EnvLocationUUID},
 		{"inventory_url", cfg.InventoryURL, EnvInventoryURL},
 		{"products_url", cfg.ProductsURL, EnvProductsURL},
+		{"pusher_url", cfg.PusherURL, EnvPusherURL},
 		{"api_version", cfg.APIVersion, EnvAPIVersion},
 	} {
 		value, known := fromConfigOrEnv(attr.value, attr.env)
@@ -253,6 +263,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"inventory_url", EnvInventoryURL, baseURL},
 		{"oauth_url", EnvOAuthURL, *settings["oauth_url"]},
 		{"products_url", EnvProductsURL, *settings["products_url"]},
+		{"pusher_url", EnvPusherURL, *settings["pusher_url"]},
 	} {
 		if _, err := zettle.ParseBaseURL(u.value); u.value != "" && err != nil {
 			resp.Diagnostics.AddAttributeError(pathOf(u.attr), "Invalid "+u.attr,
@@ -296,7 +307,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	ctx = logger.masked(ctx)
 	client, err := zettle.New(zettle.Config{
-		InventoryURL: baseURL, ProductsURL: *settings["products_url"], Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
+		InventoryURL: baseURL, ProductsURL: *settings["products_url"], PusherURL: *settings["pusher_url"], Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
 		APIVersion: apiVersion, RateLimit: rateLimit,
 	})
 	if err != nil {
@@ -328,7 +339,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	chosen, _ := client.APIVersion(ctx)
 	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{
-		"inventory_url": baseURL, "products_url": *settings["products_url"], "api_version": chosen, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
+		"inventory_url": baseURL, "products_url": *settings["products_url"], "pusher_url": *settings["pusher_url"], "api_version": chosen, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
 		"batching": batching.Enabled, "batch_max_wait": batching.MaxWait.String(), "batch_max_size": batching.MaxSize,
 		"max_retries": retries.MaxRetries, "request_timeout": retries.RequestTimeout.String(),
 		"requests_per_second": rateLimit.PerSecond, "request_burst": rateLimit.Burst,
@@ -444,7 +455,7 @@ func fromConfigOrEnv(attr types.String, env string) (value string, known bool) {
 }
 
 func (p *zettleProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource, newInventoryResource}
+	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource, newInventoryResource, newWebhookSubscriptionResource}
 }
 
 func (p *zettleProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -26,7 +26,10 @@ var protoV6Providers = map[string]func() (tfprotov6.ProviderServer, error){
 type testEnv struct {
 	sb  *sandbox.Server
 	url string
-	org *sandbox.Org
+	// pusherURL serves the same sandbox on another port, as Pusher is
+	// another host.
+	pusherURL string
+	org       *sandbox.Org
 	// diags records the diagnostics of the providers from e.providers().
 	diags *diagnosticsRecorder
 	// versions are the Inventory API versions the sandbox serves.
@@ -57,9 +60,10 @@ func newTestEnvServing(t *testing.T, versions apiVersions, spec sandbox.OrgSpec)
 	t.Helper()
 	sb := sandbox.New()
 	sb.SetAPIVersions(versions.v2, versions.v3)
-	srv := httptest.NewServer(sb)
+	srv, pusher := httptest.NewServer(sb), httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
-	return &testEnv{sb: sb, url: srv.URL, org: sb.AddOrganization(spec), diags: &diagnosticsRecorder{}, versions: versions}
+	t.Cleanup(pusher.Close)
+	return &testEnv{sb: sb, url: srv.URL, pusherURL: pusher.URL, org: sb.AddOrganization(spec), diags: &diagnosticsRecorder{}, versions: versions}
 }
 
 func (e *testEnv) store() string { return e.org.Location(sandbox.Store) }
@@ -72,8 +76,9 @@ provider "zettle" {
   location_uuid = %q
   inventory_url = %q
   products_url  = %q
+  pusher_url    = %q
 }
-`, e.org.Token, e.store(), e.url, e.productsURL())
+`, e.org.Token, e.store(), e.url, e.productsURL(), e.pusherURL)
 }
 
 // productsURL is the sandbox's address under another host name, so that

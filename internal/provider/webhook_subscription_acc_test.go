@@ -1,0 +1,269 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const (
+	webhookAddr          = "zettle_webhook_subscription.shop"
+	routeSubscriptions   = "GET /organizations/{org}/subscriptions"
+	routeSubscribe       = "POST /organizations/{org}/subscriptions"
+	routeUpdateWebhook   = "PUT /organizations/{org}/subscriptions/{subscription}"
+	routeDeleteWebhook   = "DELETE /organizations/{org}/subscriptions/{subscription}"
+	shopDestination      = "https://shop.example/zettle/hooks"
+	shopOtherDestination = "https://shop.example/zettle/v2/hooks"
+)
+
+func webhookConfig(destination string, events ...string) string {
+	return fmt.Sprintf(`
+resource "zettle_webhook_subscription" "shop" {
+  event_names   = [%s]
+  destination   = %q
+  contact_email = "ops@shop.example"
+}
+`, `"`+strings.Join(events, `", "`)+`"`, destination)
+}
+
+// expectSubscription checks the sandbox's one subscription against the
+// state's, and that the state's signing key is Zettle's.
+func (e *testEnv) expectSubscription(destination string, events ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		subs := e.org.Subscriptions()
+		if len(subs) != 1 {
+			return fmt.Errorf("the sandbox has %d subscriptions, want 1", len(subs))
+		}
+		sub, rs := subs[0], s.RootModule().Resources[webhookAddr]
+		if rs == nil {
+			return fmt.Errorf("%s is not in state", webhookAddr)
+		}
+		attrs := rs.Primary.Attributes
+		if attrs["id"] != sub.UUID || attrs["signing_key"] != sub.SigningKey || attrs["status"] != "ACTIVE" || attrs["updated"] != sub.Updated {
+			return fmt.Errorf("state id %s, status %s, updated %s: want %s's, and its signing key", attrs["id"], attrs["status"], attrs["updated"], sub.UUID)
+		}
+		if v := uuid.MustParse(sub.UUID).Version(); v != 1 {
+			return fmt.Errorf("the subscription's UUID is version %d, want 1", v)
+		}
+		if sub.Destination != destination || strings.Join(sub.EventNames, ",") != strings.Join(events, ",") || sub.ContactEmail != "ops@shop.example" {
+			return fmt.Errorf("the sandbox's subscription %+v, want destination %s and events %v", sub, destination, events)
+		}
+		for _, r := range e.sb.Requests() {
+			if strings.Contains(r.Route, "/subscriptions") && r.Host != strings.TrimPrefix(e.pusherURL, "http://") {
+				return fmt.Errorf("%s went to %s, not to pusher_url", r.Route, r.Host)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccWebhookSubscription_lifecycle(t *testing.T) {
+	e := newTestEnv(t)
+	var first string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		CheckDestroy: checkSandbox(func() error {
+			if n := len(e.org.Subscriptions()); n != 0 {
+				return fmt.Errorf("%d subscriptions left after destroy", n)
+			}
+			return nil
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged", "InventoryTrackingStarted"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.expectSubscription(shopDestination, "InventoryBalanceChanged", "InventoryTrackingStarted"),
+					func(s *terraform.State) error { first = s.RootModule().Resources[webhookAddr].Primary.ID; return nil },
+				),
+			},
+			// In place, through PUT: the same UUID and signing key.
+			{
+				PreConfig: e.sb.ResetRequests,
+				Config:    e.providerBlock() + webhookConfig(shopOtherDestination, "InventoryTrackingStarted", "InventoryTrackingStopped"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(webhookAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(webhookAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.expectSubscription(shopOtherDestination, "InventoryTrackingStarted", "InventoryTrackingStopped"),
+					resource.TestCheckResourceAttrPtr(webhookAddr, "id", &first),
+					e.expectRequests(map[string]int{routeUpdateWebhook: 1}),
+					checkSandbox(func() error {
+						if n := e.sb.RequestCount(routeSubscribe, routeDeleteWebhook); n != 0 {
+							return fmt.Errorf("an in-place update sent %d creates or deletes", n)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				ResourceName: webhookAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			// Zettle deletes a subscription whose destination kept
+			// failing: the plan creates it again, with a new UUID.
+			{
+				PreConfig: func() {
+					if !e.org.DeleteSubscription(first) {
+						t.Fatal("no subscription to delete")
+					}
+				},
+				Config: e.providerBlock() + webhookConfig(shopOtherDestination, "InventoryTrackingStarted", "InventoryTrackingStopped"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(webhookAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.expectSubscription(shopOtherDestination, "InventoryTrackingStarted", "InventoryTrackingStopped"),
+					func(s *terraform.State) error {
+						if s.RootModule().Resources[webhookAddr].Primary.ID == first {
+							return fmt.Errorf("the re-created subscription kept the UUID %s", first)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config:   e.providerBlock() + webhookConfig(shopOtherDestination, "InventoryTrackingStarted", "InventoryTrackingStopped"),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+func TestAccWebhookSubscription_planTimeErrorsSendNothing(t *testing.T) {
+	e := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged", "StockCounted"),
+				ExpectError: errorPattern("event_names", "value must be one of", "InventoryBalanceChanged", `"StockCounted"`),
+			},
+			{
+				Config:      e.providerBlock() + strings.Replace(webhookConfig(shopDestination, "InventoryBalanceChanged"), `["InventoryBalanceChanged"]`, "[]", 1),
+				ExpectError: errorPattern("event_names", "at least 1"),
+			},
+			{
+				Config:      e.providerBlock() + webhookConfig("http://shop.example/hooks", "InventoryBalanceChanged"),
+				ExpectError: errorPattern("Invalid destination", `"http://shop.example/hooks" is not an https:// URL`),
+			},
+			{
+				Config:      e.providerBlock() + strings.Replace(webhookConfig(shopDestination, "InventoryBalanceChanged"), "ops@shop.example", "ops at shop", 1),
+				ExpectError: errorPattern("Invalid contact_email", `"ops at shop" is not an email address`),
+			},
+			{
+				Config:      e.providerBlock() + strings.Replace(webhookConfig(shopDestination, "InventoryBalanceChanged"), "ops@shop.example", strings.Repeat("o", 510)+"@shop.example", 1),
+				ExpectError: errorPattern("Invalid contact_email", "523 characters", "at most 512"),
+			},
+		},
+	})
+	for _, r := range e.sb.Requests() {
+		if strings.Contains(r.Route, "subscriptions") {
+			t.Errorf("a configuration refused at plan time sent %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+func TestAccWebhookSubscription_apiRefusals(t *testing.T) {
+	e := newTestEnv(t)
+	e.org.SetUnreachable("https://down.example/hooks")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged", "PurchaseCreated"),
+				ExpectError: errorPattern("Could not create the webhook subscription", "create webhook subscription: HTTP 403",
+					"READ:PRODUCT (InventoryBalanceChanged), READ:PURCHASE (PurchaseCreated)", "needs the scope READ:PURCHASE"),
+			},
+			{
+				Config:      e.providerBlock() + webhookConfig("https://down.example/hooks", "InventoryBalanceChanged"),
+				ExpectError: errorPattern("create webhook subscription: HTTP 400", "did not answer within 10 seconds"),
+			},
+		},
+	})
+	if n := len(e.org.Subscriptions()); n != 0 {
+		t.Errorf("%d subscriptions after refused creates", n)
+	}
+}
+
+// A run logged at TRACE, create to destroy, never writes the signing key
+// into the log, though the key is in state for the receiver. Not parallel:
+// it sets the process environment.
+func TestAccWebhookSubscription_signingKeyStaysOutOfLogs(t *testing.T) {
+	e := newTestEnv(t)
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	var key string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectSensitiveValue(webhookAddr, tfjsonpath.New("signing_key")),
+				},
+				Check: func(s *terraform.State) error {
+					key = s.RootModule().Resources[webhookAddr].Primary.Attributes["signing_key"]
+					return nil
+				},
+			},
+			{
+				Config: e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged", "InventoryTrackingStopped"),
+			},
+			{ResourceName: webhookAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+		},
+	})
+	if len(key) < 32 {
+		t.Fatalf("signing key %q in state: the test proves nothing", key)
+	}
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	for _, mustShow := range []string{"create webhook subscription", "list webhook subscriptions", "update webhook subscription", `"signingKey":"***"`} {
+		if !strings.Contains(log, mustShow) {
+			t.Errorf("the log has no %q: the test proves nothing", mustShow)
+		}
+	}
+	if strings.Contains(log, key) {
+		t.Errorf("the TRACE log holds the signing key (%d times)", len(regexp.MustCompile(regexp.QuoteMeta(key)).FindAllStringIndex(log, -1)))
+	}
+}
+
+// Without a subscription of that UUID, import says so.
+func TestAccWebhookSubscription_importOfNothing(t *testing.T) {
+	e := newTestEnv(t)
+	missing := uuid.Must(uuid.NewUUID()).String()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{
+				Config:        e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged"),
+				ResourceName:  webhookAddr,
+				ImportState:   true,
+				ImportStateId: missing,
+				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+			{
+				Config:        e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged"),
+				ResourceName:  webhookAddr,
+				ImportState:   true,
+				ImportStateId: "not-a-uuid",
+				ExpectError:   errorPattern("Invalid import ID", "import a webhook subscription by its UUID"),
+			},
+		},
+	})
+}

@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 )
 
 const (
@@ -265,5 +267,68 @@ func TestAccWebhookSubscription_importOfNothing(t *testing.T) {
 				ExpectError:   errorPattern("Invalid import ID", "import a webhook subscription by its UUID"),
 			},
 		},
+	})
+}
+
+// The shop-sync guide's configuration applies as written: the coffees
+// tracked, then the subscription to their inventory events.
+func TestAccWebhookSubscription_shopSyncGuide(t *testing.T) {
+	e := newTestEnv(t)
+	e.addCatalogue(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerBlock() + examples(t, "guides/webhooks", "shop-sync.tf"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(webhookAddr, tfjsonpath.New("event_names"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("InventoryBalanceChanged"), knownvalue.StringExact("InventoryTrackingStarted"), knownvalue.StringExact("InventoryTrackingStopped"),
+					})),
+					statecheck.ExpectSensitiveValue(webhookAddr, tfjsonpath.New("signing_key")),
+					sandboxStateCheck(func() error {
+						if !e.org.IsTracked(sandbox.DemoCoffeeBeans) || !e.org.IsTracked(sandbox.DemoEspresso) {
+							return fmt.Errorf("the coffees are not tracked")
+						}
+						subs := e.org.Subscriptions()
+						if len(subs) != 1 || subs[0].Destination != "https://shop.example.com/zettle/webhooks" {
+							return fmt.Errorf("subscriptions %+v, want the shop's", subs)
+						}
+						return nil
+					}),
+				},
+			},
+			// The harness cannot read a final state holding for_each
+			// instances: the last step destroys them.
+			{
+				Config: e.providerBlock(),
+				Check: checkSandbox(func() error {
+					if len(e.org.Subscriptions()) != 0 || e.org.IsTracked(sandbox.DemoCoffeeBeans) {
+						return fmt.Errorf("the subscription or the tracking outlived the destroy")
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// The resource's example applies as written.
+func TestAccWebhookSubscription_example(t *testing.T) {
+	e := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{{
+			Config: e.providerBlock() + examples(t, "resources/zettle_webhook_subscription", "resource.tf"),
+			Check:  e.expectSubscriptionCount(1),
+		}},
+	})
+}
+
+func (e *testEnv) expectSubscriptionCount(n int) resource.TestCheckFunc {
+	return checkSandbox(func() error {
+		if got := len(e.org.Subscriptions()); got != n {
+			return fmt.Errorf("the sandbox has %d subscriptions, want %d", got, n)
+		}
+		return nil
 	})
 }

@@ -42,7 +42,7 @@ export TF_CLI_CONFIG_FILE="$work/terraform.rc"
 # sandbox wrote to its environment file, exchanged at its OAuth endpoint. The
 # STORE location is looked up.
 url="$(cat "$work/url")"
-export ZETTLE_INVENTORY_URL="$url" ZETTLE_PRODUCTS_URL="$url" ZETTLE_OAUTH_URL="$url"
+export ZETTLE_INVENTORY_URL="$url" ZETTLE_PRODUCTS_URL="$url" ZETTLE_PUSHER_URL="$url" ZETTLE_OAUTH_URL="$url"
 ZETTLE_API_KEY="$(sed -n 's/^# export ZETTLE_API_KEY=//p' "$work/env")"
 export ZETTLE_API_KEY
 unset ZETTLE_ACCESS_TOKEN ZETTLE_LOCATION_UUID ZETTLE_CLIENT_ID ZETTLE_API_VERSION

@@ -1,5 +1,5 @@
 // Command zettle-sandbox serves the Zettle API sandbox (Inventory v2 and v3,
-// OAuth and the Product Library) on loopback, with a demo organization,
+// OAuth, the Product Library and Pusher's webhook subscriptions) on loopback, with a demo organization,
 // until it is stopped.
 //
 //	go run ./internal/cmd/zettle-sandbox -listen 127.0.0.1:8080 -products catalogue.json
@@ -90,7 +90,7 @@ func run(opts options, sb *sandbox.Server, served string) error {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	env := fmt.Sprintf("export ZETTLE_INVENTORY_URL=%s ZETTLE_PRODUCTS_URL=%s\nexport ZETTLE_ACCESS_TOKEN=%s\n", url, url, org.Token)
+	env := fmt.Sprintf("export ZETTLE_INVENTORY_URL=%[1]s ZETTLE_PRODUCTS_URL=%[1]s ZETTLE_PUSHER_URL=%[1]s\nexport ZETTLE_ACCESS_TOKEN=%[2]s\n", url, org.Token)
 	if opts.newOrganization {
 		// No STORE location to configure yet: the provider learns it when
 		// tracking first starts.
@@ -113,7 +113,7 @@ func run(opts options, sb *sandbox.Server, served string) error {
 			return err
 		}
 	}
-	fmt.Printf("Zettle API sandbox (Inventory %s, OAuth, Product Library)\n", served)
+	fmt.Printf("Zettle API sandbox (Inventory %s, OAuth, Product Library, Pusher)\n", served)
 	for _, line := range strings.Split(strings.TrimSpace(env), "\n") {
 		fmt.Println("  " + line)
 	}

@@ -170,11 +170,33 @@ func TestAccWebhookSubscription_planTimeErrorsSendNothing(t *testing.T) {
 			},
 		},
 	})
-	for _, r := range e.sb.Requests() {
-		if strings.Contains(r.Route, "subscriptions") {
-			t.Errorf("a configuration refused at plan time sent %s %s", r.Method, r.Path)
-		}
+	if n := e.sb.RequestCount(); n != 0 {
+		t.Errorf("configurations refused at plan time sent %d requests", n)
 	}
+}
+
+// A create whose answer is lost after Zettle applied it: the provider finds
+// the subscription in the list, with its signing key, and creates no second.
+func TestAccWebhookSubscription_createAnswerLost(t *testing.T) {
+	e := newTestEnv(t)
+	fault := sandbox.Fault{Method: "POST", Route: "/organizations/{org}/subscriptions", CutAfterCommit: true}
+	e.sb.InjectFault(fault)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{{
+			Config: e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.expectSubscription(shopDestination, "InventoryBalanceChanged"),
+				e.expectRequests(map[string]int{routeSubscribe: 1}),
+				checkSandbox(func() error {
+					if n := e.sb.FaultCounts()[fault.String()]; n != 1 {
+						return fmt.Errorf("the fault cut %d answers, want 1", n)
+					}
+					return nil
+				}),
+			),
+		}},
+	})
 }
 
 func TestAccWebhookSubscription_apiRefusals(t *testing.T) {

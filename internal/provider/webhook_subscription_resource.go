@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"net/mail"
-	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -271,54 +268,4 @@ func (r *webhookSubscriptionResource) ImportState(ctx context.Context, req resou
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-}
-
-// maxContactEmail is the longest contact email Pusher takes.
-const maxContactEmail = 512
-
-// httpsURLValidator checks, at plan time, that an attribute is an https://
-// URL with a host.
-type httpsURLValidator struct{}
-
-func (httpsURLValidator) Description(context.Context) string {
-	return "must be an https:// URL with a host"
-}
-
-func (v httpsURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (httpsURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid destination",
-			fmt.Sprintf("%q is not an https:// URL with a host: Zettle posts events only to HTTPS destinations.", raw))
-	}
-}
-
-// emailValidator checks, at plan time, that an attribute is one email
-// address of at most maxContactEmail characters.
-type emailValidator struct{}
-
-func (emailValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be an email address of at most %d characters", maxContactEmail)
-}
-
-func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (emailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	addr, err := mail.ParseAddress(raw)
-	switch {
-	case err != nil || addr.Address != raw:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid contact_email", fmt.Sprintf("%q is not an email address such as ops@example.com.", raw))
-	case utf8.RuneCountInString(raw) > maxContactEmail:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid contact_email",
-			fmt.Sprintf("The address has %d characters; Zettle takes at most %d.", utf8.RuneCountInString(raw), maxContactEmail))
-	}
 }

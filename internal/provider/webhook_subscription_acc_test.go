@@ -72,7 +72,7 @@ func (e *testEnv) expectSubscription(destination string, events ...string) resou
 
 func TestAccWebhookSubscription_lifecycle(t *testing.T) {
 	e := newTestEnv(t)
-	var first string
+	var first, firstKey string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Providers,
 		CheckDestroy: checkSandbox(func() error {
@@ -86,7 +86,11 @@ func TestAccWebhookSubscription_lifecycle(t *testing.T) {
 				Config: e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged", "InventoryTrackingStarted"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.expectSubscription(shopDestination, "InventoryBalanceChanged", "InventoryTrackingStarted"),
-					func(s *terraform.State) error { first = s.RootModule().Resources[webhookAddr].Primary.ID; return nil },
+					func(s *terraform.State) error {
+						rs := s.RootModule().Resources[webhookAddr].Primary
+						first, firstKey = rs.ID, rs.Attributes["signing_key"]
+						return nil
+					},
 				),
 			},
 			// In place, through PUT: the same UUID and signing key.
@@ -100,6 +104,7 @@ func TestAccWebhookSubscription_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.expectSubscription(shopOtherDestination, "InventoryTrackingStarted", "InventoryTrackingStopped"),
 					resource.TestCheckResourceAttrPtr(webhookAddr, "id", &first),
+					resource.TestCheckResourceAttrPtr(webhookAddr, "signing_key", &firstKey),
 					e.expectRequests(map[string]int{routeUpdateWebhook: 1}),
 					checkSandbox(func() error {
 						if n := e.sb.RequestCount(routeSubscribe, routeDeleteWebhook); n != 0 {
@@ -107,6 +112,17 @@ func TestAccWebhookSubscription_lifecycle(t *testing.T) {
 						}
 						return nil
 					}),
+				),
+			},
+			// Only timeouts change: nothing goes to Zettle, which would call
+			// the destination for nothing.
+			{
+				PreConfig: e.sb.ResetRequests,
+				Config: e.providerBlock() + strings.Replace(webhookConfig(shopOtherDestination, "InventoryTrackingStarted", "InventoryTrackingStopped"),
+					`contact_email = "ops@shop.example"`, "contact_email = \"ops@shop.example\"\n  timeouts {\n    update = \"2m\"\n  }", 1),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(webhookAddr, "timeouts.update", "2m"),
+					e.expectRequests(map[string]int{routeUpdateWebhook: 0, routeSubscribe: 0, routeDeleteWebhook: 0}),
 				),
 			},
 			{
@@ -173,6 +189,48 @@ func TestAccWebhookSubscription_planTimeErrorsSendNothing(t *testing.T) {
 	if n := e.sb.RequestCount(); n != 0 {
 		t.Errorf("configurations refused at plan time sent %d requests", n)
 	}
+}
+
+// A create whose answer is lost, and then the list that would tell whether
+// it was applied fails: the subscription is saved tainted under its UUID,
+// and the next apply replaces it, never making a second beside it.
+func TestAccWebhookSubscription_createUncertainIsSavedTainted(t *testing.T) {
+	e := newTestEnv(t)
+	e.sb.InjectFault(sandbox.Fault{Method: "POST", Route: "/organizations/{org}/subscriptions", CutAfterCommit: true})
+	e.sb.InjectFault(sandbox.Fault{Method: "GET", Route: "/organizations/{org}/subscriptions", Status: 400})
+	config := e.providerBlock() + webhookConfig(shopDestination, "InventoryBalanceChanged")
+	var tainted string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: errorPattern("The webhook subscription may have been created", "saved in state as tainted", "never makes a second"),
+			},
+			{
+				PreConfig: func() {
+					subs := e.org.Subscriptions()
+					if len(subs) != 1 {
+						t.Fatalf("%d subscriptions, want the one whose answer was lost", len(subs))
+					}
+					tainted = subs[0].UUID
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(webhookAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.expectSubscription(shopDestination, "InventoryBalanceChanged"),
+					func(s *terraform.State) error {
+						if id := s.RootModule().Resources[webhookAddr].Primary.ID; id == tainted || tainted == "" {
+							return fmt.Errorf("the subscription %s is the tainted one %s, or none was tainted", id, tainted)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
 }
 
 // A create whose answer is lost after Zettle applied it: the provider finds

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -134,17 +135,20 @@ func (m webhookSubscriptionModel) spec(ctx context.Context) (zettle.Subscription
 	return spec, nil
 }
 
-// set copies what Zettle answered into m. The signing key is kept when the
-// answer has none.
-func (m *webhookSubscriptionModel) set(sub zettle.Subscription) {
+// set copies what Zettle answered into m: all of it after a read, which
+// shows drift; after a create or an update only what Zettle chose (withConfig
+// false keeps the configured values, which the plan promised).
+func (m *webhookSubscriptionModel) set(sub zettle.Subscription, withConfig bool) {
 	m.ID = types.StringValue(sub.UUID)
-	events := make([]types.String, 0, len(sub.EventNames))
-	for _, e := range sub.EventNames {
-		events = append(events, types.StringValue(e))
+	if withConfig {
+		events := make([]types.String, 0, len(sub.EventNames))
+		for _, e := range sub.EventNames {
+			events = append(events, types.StringValue(e))
+		}
+		m.EventNames, _ = types.SetValueFrom(context.Background(), types.StringType, events)
+		m.Destination = types.StringValue(sub.Destination)
+		m.ContactEmail = types.StringValue(sub.ContactEmail)
 	}
-	m.EventNames, _ = types.SetValueFrom(context.Background(), types.StringType, events)
-	m.Destination = types.StringValue(sub.Destination)
-	m.ContactEmail = types.StringValue(sub.ContactEmail)
 	m.Status = types.StringValue(sub.Status)
 	m.Updated = types.StringValue(sub.Updated)
 	if sub.SigningKey != "" {
@@ -171,23 +175,23 @@ func (r *webhookSubscriptionResource) Create(ctx context.Context, req resource.C
 		return
 	}
 	sub, err := client.CreateSubscription(ctx, id, spec)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not create the webhook subscription", subscriptionErrorDetail(err, id))
+	if err != nil && zettle.MayHaveApplied(err) && !errors.Is(err, zettle.ErrSubscriptionNotListed) {
+		// It may exist: saved, tainted, under its UUID, so that the next
+		// run finds it (and replaces it) or finds it gone, and never
+		// creates a second beside it.
+		plan.ID, plan.Status, plan.Updated, plan.SigningKey = types.StringValue(id), types.StringNull(), types.StringNull(), types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.AddError("The webhook subscription may have been created",
+			fmt.Sprintf("%s. It is saved in state as tainted under its UUID %s: the next apply finds whether Zettle has it, and replaces "+
+				"it or creates it; it never makes a second one.", err, id))
 		return
 	}
-	plan.set(sub)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// subscriptionErrorDetail is an API error, with what it may mean for the
-// subscription id.
-func subscriptionErrorDetail(err error, id string) string {
-	detail := err.Error()
-	if zettle.MayHaveApplied(err) {
-		detail += fmt.Sprintf(". The subscription %s may have been created: import it (terraform import <address> %s) if it is listed, "+
-			"or apply again.", id, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not create the webhook subscription", err.Error())
+		return
 	}
-	return detail
+	plan.set(sub, false)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *webhookSubscriptionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -210,7 +214,7 @@ func (r *webhookSubscriptionResource) Read(ctx context.Context, req resource.Rea
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state.set(sub)
+	state.set(sub, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -229,6 +233,13 @@ func (r *webhookSubscriptionResource) Update(ctx context.Context, req resource.U
 		return
 	}
 	id := state.ID.ValueString()
+	plan.ID, plan.SigningKey, plan.Status, plan.Updated = state.ID, state.SigningKey, state.Status, state.Updated
+	if saved, err := state.spec(ctx); err == nil && sameSubscription(saved, spec) {
+		// Only timeouts changed: Zettle would call the destination for
+		// nothing, and fail the apply if it is down.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
 	if err := client.UpdateSubscription(ctx, id, spec); err != nil {
 		resp.Diagnostics.AddError("Could not update the webhook subscription "+id, err.Error())
 		return
@@ -242,9 +253,17 @@ func (r *webhookSubscriptionResource) Update(ctx context.Context, req resource.U
 		resp.Diagnostics.AddError("Could not read the webhook subscription "+id+" after updating it", err.Error())
 		return
 	}
-	plan.ID, plan.SigningKey = state.ID, state.SigningKey
-	plan.set(sub)
+	// The key stays as it was: Read shows it if Zettle ever changes it.
+	sub.SigningKey = ""
+	plan.set(sub, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// sameSubscription reports whether two specs ask Zettle for the same thing.
+func sameSubscription(a, b zettle.SubscriptionSpec) bool {
+	slices.Sort(a.EventNames)
+	slices.Sort(b.EventNames)
+	return slices.Equal(a.EventNames, b.EventNames) && a.Destination == b.Destination && a.ContactEmail == b.ContactEmail
 }
 
 func (r *webhookSubscriptionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -44,6 +44,7 @@ var WebhookEvents = map[string]string{
 	"CardPaymentAuthorized":        "READ:FINANCE",
 	"OrganizationUpdated":          "READ:USERINFO",
 	"ApplicationConnectionRemoved": "",
+	"PersonalAssertionDeleted":     "",
 }
 
 // maxContactEmail is the longest contact email Pusher takes.

@@ -1,9 +1,6 @@
 package sandbox
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -105,12 +102,11 @@ func TestDeleteSubscriptionAsZettleDoes(t *testing.T) {
 }
 
 func TestSignIsHexHMACOfTimestampAndPayload(t *testing.T) {
-	// The key and message of the HMAC-SHA256 example most libraries carry,
-	// the message cut at a "." into timestamp and payload.
-	got := Sign("key", "The quick brown fox jumps over the lazy dog", "")
-	mac := hmac.New(sha256.New, []byte("key"))
-	mac.Write([]byte("The quick brown fox jumps over the lazy dog."))
-	if want := hex.EncodeToString(mac.Sum(nil)); got != want {
-		t.Errorf("Sign = %s, want %s: the hex HMAC-SHA256 of \"<timestamp>.<payload>\"", got, want)
+	// The answer of another implementation: printf '%s.%s' "$timestamp"
+	// "$payload" | openssl dgst -sha256 -hmac key -hex, as the webhooks
+	// guide shows it.
+	const want = "7fcc80711135d78cc3c708107c5728a6b0562f39db89f729ced3150478b4fbfc"
+	if got := Sign("key", "2026-12-02T10:00:00.000Z", `{"productUuid":"3b8c5a2e-7d1f-11ee-8c1a-0242ac120002"}`); got != want {
+		t.Errorf("Sign = %s, want %s", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package zettle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -30,6 +31,7 @@ var WebhookEvents = map[string]string{
 	"CardPaymentAuthorized":        "READ:FINANCE",
 	"OrganizationUpdated":          "READ:USERINFO",
 	"ApplicationConnectionRemoved": "",
+	"PersonalAssertionDeleted":     "",
 }
 
 // Subscription is a webhook subscription.
@@ -110,11 +112,17 @@ func (c *Client) CreateSubscription(ctx context.Context, id string, spec Subscri
 			c.logf(ctx, "The create of the webhook subscription was applied although its answer was lost", map[string]any{"uuid": id})
 			return found, nil
 		case !MayHaveApplied(err) || attempt >= c.maxRetries:
-			return Subscription{}, err
+			return Subscription{}, fmt.Errorf("%w; %w", err, ErrSubscriptionNotListed)
 		}
 		c.logf(ctx, "The create of the webhook subscription was not applied; sending it again with the same UUID", map[string]any{"uuid": id, "error": err.Error()})
 	}
 }
+
+// ErrSubscriptionNotListed marks a create that failed and that the list
+// shows was not applied. Pusher answers 500 when the destination refuses the
+// call it makes to check it.
+var ErrSubscriptionNotListed = errors.New("the subscription is not listed, so it was not created (Pusher answers 500 when the destination " +
+	"refuses the call it makes to check it)")
 
 // Subscriptions lists the organization's webhook subscriptions, once per
 // client until a change: Pusher has no single-subscription read.
@@ -211,9 +219,10 @@ func (s Subscription) lowerUUID() Subscription {
 
 // signingKeyField finds the signing key in a JSON body, so that the line
 // that logs the body can hide it before anybody has parsed it.
-var signingKeyField = regexp.MustCompile(`("signingKey"\s*:\s*")((?:[^"\\]|\\.)*)(")`)
+var signingKeyField = regexp.MustCompile(`("signingKey"\s*:\s*")(?:[^"\\]|\\.)*(?:\\$)?("|$)`)
 
 // redactSecrets hides the values of secret fields in a JSON body to be logged.
 func redactSecrets(body string) string {
-	return signingKeyField.ReplaceAllString(body, `${1}***${3}`)
+	// A body cut inside the key is hidden to its end.
+	return signingKeyField.ReplaceAllString(body, `${1}***${2}`)
 }

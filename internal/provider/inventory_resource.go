@@ -24,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*inventoryResource)(nil)
 	_ resource.ResourceWithImportState = (*inventoryResource)(nil)
+	_ resource.ResourceWithIdentity    = (*inventoryResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*inventoryResource)(nil)
 )
 
@@ -46,6 +47,10 @@ type inventoryModel struct {
 
 func (r *inventoryResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_inventory"
+}
+
+func (r *inventoryResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(inventoryIdentity...)
 }
 
 func (r *inventoryResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -173,9 +178,13 @@ func (r *inventoryResource) Create(ctx context.Context, req resource.CreateReque
 	tflog.Info(ctx, "Created an inventory", map[string]any{"inventory_uuid": created.UUID, "name": name})
 	plan.ID, plan.Default, plan.Description = types.StringValue(created.UUID), types.BoolValue(created.Default), types.StringValue(created.Description)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.State, resp.Identity, inventoryIdentity, &resp.Diagnostics)
 }
 
 func (r *inventoryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Set from the state read, so that a resource the read removes
+	// still has it.
+	setIdentity(ctx, req.State, resp.Identity, inventoryIdentity, &resp.Diagnostics)
 	var state inventoryModel
 	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
 	if client == nil {
@@ -204,6 +213,7 @@ func (r *inventoryResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.Name, state.Description = types.StringValue(inv.Name), types.StringValue(inv.Description)
 	state.Default = types.BoolValue(inv.Default)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.State, resp.Identity, inventoryIdentity, &resp.Diagnostics)
 }
 
 // Update runs only for timeouts: ModifyPlan refuses every other change.
@@ -211,6 +221,7 @@ func (r *inventoryResource) Update(ctx context.Context, req resource.UpdateReque
 	var plan inventoryModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.State, resp.Identity, inventoryIdentity, &resp.Diagnostics)
 }
 
 // Delete sends nothing: the API has no delete. ModifyPlan has warned.
@@ -220,11 +231,12 @@ func (r *inventoryResource) Delete(ctx context.Context, req resource.DeleteReque
 	tflog.Warn(ctx, "Removing the inventory from state; it stays in Zettle", map[string]any{"inventory_uuid": state.ID.ValueString()})
 }
 
-// ImportState takes the inventory's UUID.
+// ImportState takes the inventory's UUID, as the ID or the identity's id.
 func (r *inventoryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := checkUUID(req.ID); err != nil {
+	id := importID(ctx, req, inventoryIdentity, &resp.Diagnostics)
+	if err := checkUUID(id); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID must be the inventory's UUID: %s.", err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*inventoryTrackingResource)(nil)
 	_ resource.ResourceWithImportState = (*inventoryTrackingResource)(nil)
+	_ resource.ResourceWithIdentity    = (*inventoryTrackingResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*inventoryTrackingResource)(nil)
 )
 
@@ -45,6 +46,10 @@ type inventoryTrackingModel struct {
 
 func (r *inventoryTrackingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_inventory_tracking"
+}
+
+func (r *inventoryTrackingResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(trackingIdentity...)
 }
 
 func (r *inventoryTrackingResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -208,9 +213,13 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 	plan.Balances = balances
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.State, resp.Identity, trackingIdentity, &resp.Diagnostics)
 }
 
 func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Set from the state read, so that a resource the read removes
+	// still has it.
+	setIdentity(ctx, req.State, resp.Identity, trackingIdentity, &resp.Diagnostics)
 	var state inventoryTrackingModel
 	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
 	if client == nil {
@@ -269,6 +278,7 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 	state.Balances, diags = balancesValue(inv.Balances)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.State, resp.Identity, trackingIdentity, &resp.Diagnostics)
 }
 
 // Update runs when initial_balances or timeouts change (every other
@@ -283,6 +293,7 @@ func (r *inventoryTrackingResource) Update(ctx context.Context, req resource.Upd
 	}
 	tflog.Info(ctx, "Saved the planned settings without moving stock", map[string]any{"product_uuid": plan.ProductUUID.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.State, resp.Identity, trackingIdentity, &resp.Diagnostics)
 }
 
 func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -309,9 +320,10 @@ func (r *inventoryTrackingResource) Delete(ctx context.Context, req resource.Del
 	}
 }
 
-// ImportState accepts "<product_uuid>" or "<location_uuid>/<product_uuid>".
+// ImportState accepts "<product_uuid>" or "<location_uuid>/<product_uuid>",
+// or the identity's product_uuid.
 func (r *inventoryTrackingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if ids := importWithLocation(ctx, r.data, req, resp, "product_uuid"); ids != nil {
+	if ids := importWithLocation(ctx, r.data, req, resp, trackingIdentity, "product_uuid"); ids != nil {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
 	}
 }
@@ -324,6 +336,7 @@ func saveTainted(ctx context.Context, plan inventoryTrackingModel, balances map[
 	plan.Balances, diags = balancesValue(balances)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.State, resp.Identity, trackingIdentity, &resp.Diagnostics)
 	resp.Diagnostics.AddError(summary, detail)
 }
 

@@ -115,10 +115,15 @@ func (d *providerData) checkStore(ctx context.Context, location string, diags *d
 }
 
 // importWithLocation reads an import ID "<attrs...>" or
-// "<location_uuid>/<attrs...>" into state, the location defaulting to the
-// provider's. It returns the attrs' values, or nil after an error.
-func importWithLocation(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse, attrs ...string) []string {
-	location, values, err := parseImportID(req.ID, attrs...)
+// "<location_uuid>/<attrs...>", or the same from an import block's
+// identity, into state, the location defaulting to the provider's. It
+// returns the attrs' values, or nil after an error.
+func importWithLocation(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse, identity []identityAttr, attrs ...string) []string {
+	id := importID(ctx, req, identity, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return nil
+	}
+	location, values, err := parseImportID(id, attrs...)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return nil

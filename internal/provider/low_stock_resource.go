@@ -23,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*lowStockResource)(nil)
 	_ resource.ResourceWithImportState = (*lowStockResource)(nil)
+	_ resource.ResourceWithIdentity    = (*lowStockResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*lowStockResource)(nil)
 )
 
@@ -62,6 +63,10 @@ func (m lowStockModel) variant() zettle.VariantRef {
 
 func (r *lowStockResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_inventory_low_stock"
+}
+
+func (r *lowStockResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(lowStockIdentity...)
 }
 
 func (r *lowStockResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -155,6 +160,7 @@ func (r *lowStockResource) Create(ctx context.Context, req resource.CreateReques
 	plan.ID = plan.id()
 	if setLowStock(ctx, client, plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		setIdentity(ctx, resp.State, resp.Identity, lowStockIdentity, &resp.Diagnostics)
 	}
 }
 
@@ -168,6 +174,7 @@ func (r *lowStockResource) Update(ctx context.Context, req resource.UpdateReques
 	defer cancel()
 	if !resp.Diagnostics.HasError() && setLowStock(ctx, client, plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		setIdentity(ctx, resp.State, resp.Identity, lowStockIdentity, &resp.Diagnostics)
 	}
 }
 
@@ -182,6 +189,9 @@ func setLowStock(ctx context.Context, client *zettle.Client, plan lowStockModel,
 }
 
 func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Set from the state read, so that a resource the read removes
+	// still has it.
+	setIdentity(ctx, req.State, resp.Identity, lowStockIdentity, &resp.Diagnostics)
 	var state lowStockModel
 	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
 	if client == nil {
@@ -215,6 +225,7 @@ func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	state.ID = state.id()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.State, resp.Identity, lowStockIdentity, &resp.Diagnostics)
 }
 
 // keptUnread reports whether a setting that no read shows is kept in state
@@ -255,7 +266,7 @@ func (r *lowStockResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 // ImportState accepts "<product_uuid>/<variant_uuid>" or
-// "<location_uuid>/<product_uuid>/<variant_uuid>".
+// "<location_uuid>/<product_uuid>/<variant_uuid>", or the same identity.
 func (r *lowStockResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importWithLocation(ctx, r.data, req, resp, "product_uuid", "variant_uuid")
+	importWithLocation(ctx, r.data, req, resp, lowStockIdentity, "product_uuid", "variant_uuid")
 }

@@ -26,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*webhookSubscriptionResource)(nil)
 	_ resource.ResourceWithImportState = (*webhookSubscriptionResource)(nil)
+	_ resource.ResourceWithIdentity    = (*webhookSubscriptionResource)(nil)
 )
 
 func newWebhookSubscriptionResource() resource.Resource { return &webhookSubscriptionResource{} }
@@ -49,6 +50,10 @@ type webhookSubscriptionModel struct {
 
 func (r *webhookSubscriptionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_webhook_subscription"
+}
+
+func (r *webhookSubscriptionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(subscriptionIdentity...)
 }
 
 // eventsTable lists the documented events with the scope each needs, for the
@@ -181,6 +186,7 @@ func (r *webhookSubscriptionResource) Create(ctx context.Context, req resource.C
 		// creates a second beside it.
 		plan.ID, plan.Status, plan.Updated, plan.SigningKey = types.StringValue(id), types.StringNull(), types.StringNull(), types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		setIdentity(ctx, resp.State, resp.Identity, subscriptionIdentity, &resp.Diagnostics)
 		resp.Diagnostics.AddError("The webhook subscription may have been created",
 			fmt.Sprintf("%s. It is saved in state as tainted under its UUID %s: the next apply finds whether Zettle has it, and replaces "+
 				"it or creates it; it never makes a second one.", err, id))
@@ -192,9 +198,13 @@ func (r *webhookSubscriptionResource) Create(ctx context.Context, req resource.C
 	}
 	plan.set(sub, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.State, resp.Identity, subscriptionIdentity, &resp.Diagnostics)
 }
 
 func (r *webhookSubscriptionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Set from the state read, so that a resource the read removes
+	// still has it.
+	setIdentity(ctx, req.State, resp.Identity, subscriptionIdentity, &resp.Diagnostics)
 	var state webhookSubscriptionModel
 	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
 	if client == nil {
@@ -216,6 +226,7 @@ func (r *webhookSubscriptionResource) Read(ctx context.Context, req resource.Rea
 	}
 	state.set(sub, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.State, resp.Identity, subscriptionIdentity, &resp.Diagnostics)
 }
 
 func (r *webhookSubscriptionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -238,6 +249,7 @@ func (r *webhookSubscriptionResource) Update(ctx context.Context, req resource.U
 		// Only timeouts changed: Zettle would call the destination for
 		// nothing, and fail the apply if it is down.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		setIdentity(ctx, resp.State, resp.Identity, subscriptionIdentity, &resp.Diagnostics)
 		return
 	}
 	if err := client.UpdateSubscription(ctx, id, spec); err != nil {
@@ -257,6 +269,7 @@ func (r *webhookSubscriptionResource) Update(ctx context.Context, req resource.U
 	sub.SigningKey = ""
 	plan.set(sub, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.State, resp.Identity, subscriptionIdentity, &resp.Diagnostics)
 }
 
 // sameSubscription reports whether two specs ask Zettle for the same thing.
@@ -279,12 +292,13 @@ func (r *webhookSubscriptionResource) Delete(ctx context.Context, req resource.D
 	}
 }
 
-// ImportState takes the subscription's UUID; Read fills in the rest, the
-// signing key included, from the list.
+// ImportState takes the subscription's UUID, as the ID or the identity's
+// id; Read fills in the rest, the signing key included, from the list.
 func (r *webhookSubscriptionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := checkUUID(req.ID); err != nil {
+	id := importID(ctx, req, subscriptionIdentity, &resp.Diagnostics)
+	if err := checkUUID(id); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s: import a webhook subscription by its UUID.", err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

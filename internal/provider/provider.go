@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -51,6 +52,8 @@ const (
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &zettleProvider{version: version} }
 }
+
+var _ provider.ProviderWithListResources = (*zettleProvider)(nil)
 
 type zettleProvider struct {
 	version string
@@ -206,6 +209,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	data := &providerData{}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 
 	// During plan, attributes that come from other resources are unknown.
 	// Nothing fails here: an operation that needs the value says so.
@@ -456,6 +460,11 @@ func fromConfigOrEnv(attr types.String, env string) (value string, known bool) {
 
 func (p *zettleProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource, newInventoryResource, newWebhookSubscriptionResource}
+}
+
+// ListResources are the lists of terraform query (Terraform 1.14).
+func (p *zettleProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newTrackingList, newLowStockList, newSubscriptionList}
 }
 
 func (p *zettleProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -58,6 +58,21 @@ func (o *Org) Subscriptions() []Subscription {
 	return slices.Clone(o.subscriptions)
 }
 
+// AddSubscription creates a subscription as another integration would, with
+// a new version 1 UUID, and returns it.
+func (o *Org) AddSubscription(destination, contactEmail string, events ...string) Subscription {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	sub := Subscription{
+		UUID: uuid.Must(uuid.NewUUID()).String(), TransportName: "WEBHOOK", EventNames: slices.Clone(events), Destination: destination,
+		ContactEmail: contactEmail, Status: "ACTIVE", SigningKey: hex.EncodeToString(key), Updated: time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
+	}
+	o.subscriptions = append(o.subscriptions, sub)
+	return sub
+}
+
 // DeleteSubscription deletes a subscription as Zettle does to one whose
 // destination kept failing for about 70 hours, and reports whether there was
 // one of that UUID.

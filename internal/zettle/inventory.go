@@ -79,6 +79,30 @@ func (c *Client) Balances(ctx context.Context, location Location, products []str
 	return api.balances(ctx, location, products)
 }
 
+// TrackedProducts lists every tracked product, with its non-zero balances at
+// a STORE location ("" for the default), for a listing such as terraform
+// query: it moves nothing, and its balances are not read for moving stock.
+func (c *Client) TrackedProducts(ctx context.Context, location string) (LocationBalances, error) {
+	api, err := c.api(ctx)
+	if err != nil {
+		return LocationBalances{}, err
+	}
+	if location, err = c.storeOr(ctx, location); err != nil {
+		return LocationBalances{}, err
+	}
+	return api.trackedProducts(ctx, location)
+}
+
+// LowStockSettings lists every custom low-stock setting at a STORE location,
+// under either API version (v3 shows those of tracked products only).
+func (c *Client) LowStockSettings(ctx context.Context, location string) ([]LowStock, error) {
+	api, err := c.api(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return api.lowStock(ctx, location, "")
+}
+
 // BalancesAtLocation looks up every tracked product's balances at a location.
 func (c *Client) BalancesAtLocation(ctx context.Context, location string) (LocationBalances, error) {
 	var out LocationBalances

@@ -148,3 +148,9 @@ func (a *v2API) lowStock(ctx context.Context, location, product string) ([]LowSt
 	}
 	return a.c.ProductLowStock(ctx, location, product)
 }
+
+// trackedProducts is the location-wide lookup: v2 lists every tracked
+// product in it, those without stock too.
+func (a *v2API) trackedProducts(ctx context.Context, location string) (LocationBalances, error) {
+	return a.storeBalances(ctx, location)
+}

@@ -382,3 +382,48 @@ func (a *v3API) inventory(ctx context.Context, uuid string) (Location, error) {
 	err := a.c.call(ctx, request{op: "read inventory", method: http.MethodGet, path: "/v3/inventories/" + url.PathEscape(uuid)}, &answer)
 	return answer.location(), err
 }
+
+// trackedProducts asks, for every product of the Product Library, whether
+// it is tracked: v3's stock rows leave out tracked products without stock.
+// The balances come from the inventory-wide rows, good for showing, never
+// for moving stock (see stockOfEach).
+func (a *v3API) trackedProducts(ctx context.Context, location string) (LocationBalances, error) {
+	library, err := a.c.Library(ctx)
+	if err != nil {
+		return LocationBalances{}, err
+	}
+	rows, err := a.storeBalances(ctx, location)
+	if err != nil || len(library) == 0 {
+		return rows, err
+	}
+	var products []string
+	for _, p := range library {
+		products = append(products, p.UUID)
+	}
+	tracked := map[string]bool{}
+	for chunk := range slices.Chunk(products, statusChunk) {
+		status, err := a.trackingStatus(ctx, chunk)
+		if err != nil {
+			return LocationBalances{}, err
+		}
+		for p, on := range status {
+			tracked[p] = tracked[p] || on
+		}
+	}
+	out := LocationBalances{LocationUUID: rows.LocationUUID, Latest: rows.Latest}
+	for _, p := range products {
+		if tracked[p] {
+			out.TrackedProducts = append(out.TrackedProducts, p)
+		}
+	}
+	for _, v := range rows.Variants {
+		if tracked[v.ProductUUID] {
+			out.Variants = append(out.Variants, v)
+		}
+	}
+	return out, nil
+}
+
+// statusChunk is how many products one tracking-status lookup of a listing
+// asks about.
+const statusChunk = 100

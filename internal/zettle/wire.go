@@ -54,6 +54,9 @@ type inventoryAPI interface {
 	// storeBalances looks up every tracked product's balances at a STORE
 	// location, for the reads that share it.
 	storeBalances(ctx context.Context, location string) (LocationBalances, error)
+	// trackedProducts lists every tracked product, with its balances at a
+	// STORE location, for a listing that moves nothing (terraform query).
+	trackedProducts(ctx context.Context, location string) (LocationBalances, error)
 	// balances looks up balances at any location: of every tracked product
 	// when products is nil, else of those listed.
 	balances(ctx context.Context, location Location, products []string) (LocationBalances, error)

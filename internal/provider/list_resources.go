@@ -1,0 +1,240 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
+)
+
+// The list resources of terraform query (Terraform 1.14): what the
+// organization has, as import blocks with identities and, with
+// -generate-config-out, the configuration that imports it moving nothing.
+var (
+	_ list.ListResourceWithConfigure = (*trackingList)(nil)
+	_ list.ListResourceWithConfigure = (*lowStockList)(nil)
+	_ list.ListResourceWithConfigure = (*subscriptionList)(nil)
+)
+
+func newTrackingList() list.ListResource     { return &trackingList{} }
+func newLowStockList() list.ListResource     { return &lowStockList{} }
+func newSubscriptionList() list.ListResource { return &subscriptionList{} }
+
+// listBase is what every list resource keeps: the provider's data.
+type listBase struct{ data *providerData }
+
+func (l *listBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+// listed is one thing found: its identity and, when asked for, its state,
+// each as attribute values by name.
+type listed struct {
+	name     string
+	identity map[string]any
+	state    map[string]any
+}
+
+// stream turns what was found, or the error that stopped it, into results.
+func stream(ctx context.Context, req list.ListRequest, found []listed, diags diag.Diagnostics) func(func(list.ListResult) bool) {
+	if diags.HasError() {
+		return list.ListResultsStreamDiagnostics(diags)
+	}
+	return func(push func(list.ListResult) bool) {
+		for i, f := range found {
+			if req.Limit > 0 && int64(i) >= req.Limit {
+				return
+			}
+			result := req.NewListResult(ctx)
+			result.DisplayName = f.name
+			for name, v := range f.identity {
+				result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(name), v)...)
+			}
+			if req.IncludeResource {
+				for name, v := range f.state {
+					result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(name), v)...)
+				}
+			}
+			if !push(result) {
+				return
+			}
+		}
+	}
+}
+
+// locationConfig is the config of a list of what is kept at a location.
+type locationConfig struct {
+	LocationUUID types.String `tfsdk:"location_uuid"`
+}
+
+func locationListSchema(what string) listschema.Schema {
+	return listschema.Schema{
+		MarkdownDescription: "Lists " + what + ", for `terraform query` (Terraform 1.14 and later).",
+		Attributes: map[string]listschema.Attribute{
+			"location_uuid": listschema.StringAttribute{
+				MarkdownDescription: "The STORE location (inventory) to list at; the provider's location when left out.",
+				Optional:            true,
+				Validators:          []validator.String{uuidValidator()},
+			},
+		},
+	}
+}
+
+// location is the STORE location a list's config names, or the provider's.
+func (l *listBase) location(ctx context.Context, req list.ListRequest, diags *diag.Diagnostics) (*zettle.Client, string) {
+	var cfg locationConfig
+	client := load(ctx, l.data, req.Config, &cfg, diags)
+	if client == nil {
+		return nil, ""
+	}
+	location, d := l.data.requireLocation(ctx, cfg.LocationUUID.ValueString())
+	diags.Append(d...)
+	return client, location
+}
+
+// productNames names the library's products by UUID, for display; none
+// when the library cannot be read, which a listing does without.
+func productNames(ctx context.Context, client *zettle.Client) map[string]string {
+	names := map[string]string{}
+	library, err := client.Library(ctx)
+	if err != nil {
+		return names
+	}
+	for _, p := range library {
+		names[p.UUID] = p.Name
+	}
+	return names
+}
+
+func displayName(names map[string]string, product string, rest ...string) string {
+	name := product
+	if n := names[product]; n != "" {
+		name = fmt.Sprintf("%s (%s)", n, product)
+	}
+	for _, r := range rest {
+		name += " / " + r
+	}
+	return name
+}
+
+// trackingList lists the tracked products.
+type trackingList struct{ listBase }
+
+func (l *trackingList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_inventory_tracking"
+}
+
+func (l *trackingList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = locationListSchema("every tracked product, with its balances at a STORE location")
+}
+
+func (l *trackingList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
+	var diags diag.Diagnostics
+	client, location := l.location(ctx, req, &diags)
+	var found []listed
+	if !diags.HasError() {
+		lookup, err := client.TrackedProducts(ctx, location)
+		if err != nil {
+			diags.AddError("Could not list the tracked products", err.Error())
+		}
+		names := productNames(ctx, client)
+		for _, product := range slices.Sorted(slices.Values(lookup.TrackedProducts)) {
+			balances, d := balancesValue(lookup.ProductBalances(product))
+			diags.Append(d...)
+			found = append(found, listed{
+				name:     displayName(names, product),
+				identity: map[string]any{"product_uuid": product},
+				state: map[string]any{
+					"id": product, "product_uuid": product, "location_uuid": lookup.LocationUUID, "balances": balances,
+				},
+			})
+		}
+	}
+	resp.Results = stream(ctx, req, found, diags)
+}
+
+// lowStockList lists the low-stock settings at a location.
+type lowStockList struct{ listBase }
+
+func (l *lowStockList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_inventory_low_stock"
+}
+
+func (l *lowStockList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = locationListSchema("every variant's custom low-stock setting at a STORE location")
+}
+
+func (l *lowStockList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
+	var diags diag.Diagnostics
+	client, location := l.location(ctx, req, &diags)
+	var found []listed
+	if !diags.HasError() {
+		settings, err := client.LowStockSettings(ctx, location)
+		if err != nil {
+			diags.AddError("Could not list the low-stock settings at location "+location, err.Error())
+		}
+		names := productNames(ctx, client)
+		slices.SortFunc(settings, func(a, b zettle.LowStock) int {
+			return strings.Compare(a.ProductUUID+a.VariantUUID, b.ProductUUID+b.VariantUUID)
+		})
+		for _, s := range settings {
+			found = append(found, listed{
+				name:     displayName(names, s.ProductUUID, s.VariantUUID),
+				identity: map[string]any{"location_uuid": location, "product_uuid": s.ProductUUID, "variant_uuid": s.VariantUUID},
+				state: map[string]any{
+					"id": location + "/" + s.ProductUUID + "/" + s.VariantUUID, "location_uuid": location,
+					"product_uuid": s.ProductUUID, "variant_uuid": s.VariantUUID,
+					"low_stock_level": types.Float64PointerValue(s.Level), "low_stock_alert": s.Alert,
+				},
+			})
+		}
+	}
+	resp.Results = stream(ctx, req, found, diags)
+}
+
+// subscriptionList lists the webhook subscriptions.
+type subscriptionList struct{ listBase }
+
+func (l *subscriptionList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook_subscription"
+}
+
+func (l *subscriptionList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{MarkdownDescription: "Lists every webhook subscription, for `terraform query` (Terraform 1.14 and later)."}
+}
+
+func (l *subscriptionList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
+	var diags diag.Diagnostics
+	var found []listed
+	if client := load(ctx, l.data, req.Config, &struct{}{}, &diags); client != nil {
+		subs, err := client.Subscriptions(ctx)
+		if err != nil {
+			diags.AddError("Could not list the webhook subscriptions", err.Error())
+		}
+		for _, s := range subs {
+			var m webhookSubscriptionModel
+			m.set(s, true)
+			found = append(found, listed{
+				name:     s.Destination + " (" + s.UUID + ")",
+				identity: map[string]any{"id": s.UUID},
+				state: map[string]any{
+					"id": m.ID, "event_names": m.EventNames, "destination": m.Destination, "contact_email": m.ContactEmail,
+					// The signing key is left to the import's read: a
+					// listing shows what there is, not its secrets.
+					"status": m.Status, "updated": m.Updated,
+				},
+			})
+		}
+	}
+	resp.Results = stream(ctx, req, found, diags)
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -109,6 +110,30 @@ resource "zettle_inventory_low_stock" "mug" {
 				}),
 			},
 			Check: e.expectRequests(map[string]int{routeSetLowStock: 0}),
+		}},
+	})
+}
+
+// The adoption guide's import by identity adopts a tracked product as it
+// is: an import with no change, moving nothing.
+func TestAccIdentity_adoptionGuideExample(t *testing.T) {
+	e := newTestEnv(t)
+	e.addCatalogue(t)
+	e.org.SetTracking(sandbox.DemoCoffeeBeans, true)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Providers,
+		TerraformVersionChecks:   needsIdentity,
+		Steps: []resource.TestStep{{
+			Config: e.providerBlock() + examples(t, "guides/adopt-tracked-products", "import-by-identity.tf"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("zettle_inventory_tracking.coffee_beans", plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentity("zettle_inventory_tracking.coffee_beans", map[string]knownvalue.Check{
+					"product_uuid": knownvalue.StringExact(sandbox.DemoCoffeeBeans),
+				}),
+				sandboxStateCheck(e.expectNoMovements),
+			},
 		}},
 	})
 }

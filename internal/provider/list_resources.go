@@ -102,6 +102,22 @@ func (l *listBase) location(ctx context.Context, req list.ListRequest, diags *di
 	return client, location
 }
 
+// listAtLocation streams what find lists at the STORE location the config
+// names, or the provider's; find gets the products' names, for display.
+func (l *listBase) listAtLocation(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream, what string,
+	find func(ctx context.Context, client *zettle.Client, location string, names map[string]string) ([]listed, error),
+) {
+	var diags diag.Diagnostics
+	var found []listed
+	if client, location := l.location(ctx, req, &diags); !diags.HasError() {
+		var err error
+		if found, err = find(ctx, client, location, productNames(ctx, client)); err != nil {
+			diags.AddError("Could not list "+what, err.Error())
+		}
+	}
+	resp.Results = stream(ctx, req, found, diags)
+}
+
 // productNames names the library's products by UUID, for display; none
 // when the library cannot be read, which a listing does without.
 func productNames(ctx context.Context, client *zettle.Client) map[string]string {
@@ -139,18 +155,17 @@ func (l *trackingList) ListResourceConfigSchema(_ context.Context, _ list.ListRe
 }
 
 func (l *trackingList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
-	var diags diag.Diagnostics
-	client, location := l.location(ctx, req, &diags)
-	var found []listed
-	if !diags.HasError() {
+	l.listAtLocation(ctx, req, resp, "the tracked products", func(ctx context.Context, client *zettle.Client, location string, names map[string]string) ([]listed, error) {
 		lookup, err := client.TrackedProducts(ctx, location)
 		if err != nil {
-			diags.AddError("Could not list the tracked products", err.Error())
+			return nil, err
 		}
-		names := productNames(ctx, client)
+		var found []listed
 		for _, product := range slices.Sorted(slices.Values(lookup.TrackedProducts)) {
-			balances, d := balancesValue(lookup.ProductBalances(product))
-			diags.Append(d...)
+			balances, diags := balancesValue(lookup.ProductBalances(product))
+			if diags.HasError() {
+				return nil, fmt.Errorf("the balances of product %s: %v", product, diags)
+			}
 			found = append(found, listed{
 				name:     displayName(names, product),
 				identity: map[string]any{"product_uuid": product},
@@ -159,8 +174,8 @@ func (l *trackingList) List(ctx context.Context, req list.ListRequest, resp *lis
 				},
 			})
 		}
-	}
-	resp.Results = stream(ctx, req, found, diags)
+		return found, nil
+	})
 }
 
 // lowStockList lists the low-stock settings at a location.
@@ -175,18 +190,15 @@ func (l *lowStockList) ListResourceConfigSchema(_ context.Context, _ list.ListRe
 }
 
 func (l *lowStockList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
-	var diags diag.Diagnostics
-	client, location := l.location(ctx, req, &diags)
-	var found []listed
-	if !diags.HasError() {
+	l.listAtLocation(ctx, req, resp, "the low-stock settings", func(ctx context.Context, client *zettle.Client, location string, names map[string]string) ([]listed, error) {
 		settings, err := client.LowStockSettings(ctx, location)
 		if err != nil {
-			diags.AddError("Could not list the low-stock settings at location "+location, err.Error())
+			return nil, err
 		}
-		names := productNames(ctx, client)
 		slices.SortFunc(settings, func(a, b zettle.LowStock) int {
 			return strings.Compare(a.ProductUUID+a.VariantUUID, b.ProductUUID+b.VariantUUID)
 		})
+		var found []listed
 		for _, s := range settings {
 			found = append(found, listed{
 				name:     displayName(names, s.ProductUUID, s.VariantUUID),
@@ -198,8 +210,8 @@ func (l *lowStockList) List(ctx context.Context, req list.ListRequest, resp *lis
 				},
 			})
 		}
-	}
-	resp.Results = stream(ctx, req, found, diags)
+		return found, nil
+	})
 }
 
 // subscriptionList lists the webhook subscriptions.

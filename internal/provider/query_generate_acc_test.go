@@ -76,22 +76,8 @@ func TestAccQuery_generatedConfigurationImportsAndMovesNothing(t *testing.T) {
 	dir := t.TempDir()
 	main := fmt.Sprintf("terraform {\n  required_providers {\n    zettle = {\n      source  = \"zettle-community/zettle\"\n      version = %q\n    }\n  }\n}\n",
 		builtProviderVersion) + e.providerBlock()
-	query := `
-list "zettle_inventory_tracking" "all" {
-  provider         = zettle
-  include_resource = true
-}
-
-list "zettle_inventory_low_stock" "all" {
-  provider         = zettle
-  include_resource = true
-}
-
-list "zettle_webhook_subscription" "all" {
-  provider         = zettle
-  include_resource = true
-}
-`
+	// The adoption guide's query, as it is.
+	query := examples(t, "guides/adopt-tracked-products", "adopt.tfquery.hcl")
 	for name, content := range map[string]string{"main.tf": main, "adopt.tfquery.hcl": query} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			t.Fatal(err)

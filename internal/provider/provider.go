@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -53,7 +54,10 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &zettleProvider{version: version} }
 }
 
-var _ provider.ProviderWithListResources = (*zettleProvider)(nil)
+var (
+	_ provider.ProviderWithListResources = (*zettleProvider)(nil)
+	_ provider.ProviderWithActions       = (*zettleProvider)(nil)
+)
 
 type zettleProvider struct {
 	version string
@@ -210,6 +214,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 
 	// During plan, attributes that come from other resources are unknown.
 	// Nothing fails here: an operation that needs the value says so.
@@ -460,6 +465,11 @@ func fromConfigOrEnv(attr types.String, env string) (value string, known bool) {
 
 func (p *zettleProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource, newInventoryResource, newWebhookSubscriptionResource}
+}
+
+// Actions are the stock actions (Terraform 1.14).
+func (p *zettleProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newStockMovementAction, newStockCountAction}
 }
 
 // ListResources are the lists of terraform query (Terraform 1.14).

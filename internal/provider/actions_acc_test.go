@@ -1,0 +1,133 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
+)
+
+// actionsWorkspace is a working directory with the built provider and
+// config, initialised, for tests that invoke actions through the CLI
+// (plugin-testing invokes none).
+func actionsWorkspace(t *testing.T, cli string, e *testEnv, config string) string {
+	t.Helper()
+	dir := t.TempDir()
+	main := fmt.Sprintf("terraform {\n  required_providers {\n    zettle = {\n      source  = \"zettle-community/zettle\"\n      version = %q\n    }\n  }\n}\n",
+		builtProviderVersion) + e.providerBlock() + config
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runCLI(t, cli, dir, "init", "-input=false", "-no-color")
+	return dir
+}
+
+const stockActions = `
+action "zettle_stock_movement" "received" {
+  config {
+    product_uuid = %[1]q
+    variant_uuid = %[2]q
+    quantity     = 5.5
+    from         = "SUPPLIER"
+    to           = "STORE"
+  }
+}
+
+action "zettle_stock_count" "counted" {
+  config {
+    product_uuid = %[1]q
+    variant_uuid = %[2]q
+    balance      = 3
+  }
+}
+`
+
+// Goods received, then a count that moves the difference, then the same
+// count again, which moves nothing; under v2 and v3. Not parallel: it sets
+// the process environment.
+func TestAccActions_movementAndCount(t *testing.T) {
+	cli := queryCLI(t)
+	useBuiltProvider(t)
+	for _, versions := range []apiVersions{servesV2, servesV3} {
+		t.Run(versions.name, func(t *testing.T) {
+			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
+			product, variants := e.org.AddProduct(1)
+			e.org.SetTracking(product, true)
+			dir := actionsWorkspace(t, cli, e, fmt.Sprintf(stockActions, product, variants[0]))
+
+			out := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.zettle_stock_movement.received")
+			if err := e.expectLedger(product, variants[0], "5.5 SUPPLIER→STORE")(); err != nil {
+				t.Errorf("after goods received: %v\n%s", err, out)
+			}
+			out = runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.zettle_stock_count.counted")
+			if err := e.expectLedger(product, variants[0], "5.5 SUPPLIER→STORE", "2.5 STORE→BIN")(); err != nil {
+				t.Errorf("after the count: %v\n%s", err, out)
+			}
+			if !strings.Contains(out, "The balance was 5.5 and is 3 now") {
+				t.Errorf("the count reported no progress:\n%s", out)
+			}
+			out = runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.zettle_stock_count.counted")
+			if err := e.expectLedger(product, variants[0], "5.5 SUPPLIER→STORE", "2.5 STORE→BIN")(); err != nil {
+				t.Errorf("a count at the balance moved stock: %v", err)
+			}
+			if !strings.Contains(out, "The balance is 3 already; nothing moved") {
+				t.Errorf("the second count did not say it moved nothing:\n%s", out)
+			}
+			if err := e.expectExactBalance(product, variants[0], "3")(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// An action_trigger runs the movement once, after the resource it hangs on
+// is created; a later plan with no change runs nothing.
+func TestAccActions_triggeredAfterCreate(t *testing.T) {
+	cli := queryCLI(t)
+	useBuiltProvider(t)
+	e := newTestEnv(t)
+	product, variants := e.org.AddProduct(1)
+	config := fmt.Sprintf(stockActions, product, variants[0]) + fmt.Sprintf(`
+resource "zettle_inventory_tracking" "mug" {
+  product_uuid = %q
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.zettle_stock_movement.received]
+    }
+  }
+}
+`, product)
+	dir := actionsWorkspace(t, cli, e, config)
+	runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color")
+	runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color")
+	if err := e.expectLedger(product, variants[0], "5.5 SUPPLIER→STORE")(); err != nil {
+		t.Error(err)
+	}
+	runCLI(t, cli, dir, "destroy", "-auto-approve", "-input=false", "-no-color")
+}
+
+// A movement of a product that is not tracked fails before anything is
+// sent, naming why.
+func TestAccActions_untrackedProductMovesNothing(t *testing.T) {
+	cli := queryCLI(t)
+	useBuiltProvider(t)
+	e := newTestEnv(t)
+	product, variants := e.org.AddProduct(1)
+	dir := actionsWorkspace(t, cli, e, fmt.Sprintf(stockActions, product, variants[0]))
+	cmd := exec.Command(cli, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.zettle_stock_movement.received")
+	cmd.Dir, cmd.Env = dir, append(tfdriver.Env(), "TF_CLI_CONFIG_FILE="+os.Getenv("TF_CLI_CONFIG_FILE"))
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "is not tracked") {
+		t.Errorf("invoking a movement of an untracked product: %v\n%s", err, out)
+	}
+	if err := e.expectNoMovements(); err != nil {
+		t.Error(err)
+	}
+}

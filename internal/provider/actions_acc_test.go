@@ -2,29 +2,16 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
-	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
 )
 
-// actionsWorkspace is a working directory with the built provider and
-// config, initialised, for tests that invoke actions through the CLI
-// (plugin-testing invokes none).
+// actionsWorkspace is a CLI workspace for config, which invokes actions.
 func actionsWorkspace(t *testing.T, cli string, e *testEnv, config string) string {
 	t.Helper()
-	dir := t.TempDir()
-	main := fmt.Sprintf("terraform {\n  required_providers {\n    zettle = {\n      source  = \"zettle-community/zettle\"\n      version = %q\n    }\n  }\n}\n",
-		builtProviderVersion) + e.providerBlock() + config
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	runCLI(t, cli, dir, "init", "-input=false", "-no-color")
-	return dir
+	return cliWorkspace(t, cli, e, config, map[string]string{})
 }
 
 const stockActions = `
@@ -121,13 +108,28 @@ func TestAccActions_untrackedProductMovesNothing(t *testing.T) {
 	e := newTestEnv(t)
 	product, variants := e.org.AddProduct(1)
 	dir := actionsWorkspace(t, cli, e, fmt.Sprintf(stockActions, product, variants[0]))
-	cmd := exec.Command(cli, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.zettle_stock_movement.received")
-	cmd.Dir, cmd.Env = dir, append(tfdriver.Env(), "TF_CLI_CONFIG_FILE="+os.Getenv("TF_CLI_CONFIG_FILE"))
-	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "is not tracked") {
+	out, err := tryCLI(cli, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.zettle_stock_movement.received")
+	if err == nil || !strings.Contains(out, "is not tracked") {
 		t.Errorf("invoking a movement of an untracked product: %v\n%s", err, out)
 	}
 	if err := e.expectNoMovements(); err != nil {
 		t.Error(err)
 	}
+}
+
+// The stock-actions guide's configuration works as written: the delivery
+// after tracking starts, then the count. Not parallel: it sets the process
+// environment.
+func TestAccActions_guide(t *testing.T) {
+	cli := queryCLI(t)
+	useBuiltProvider(t)
+	e := newTestEnv(t)
+	e.addCatalogue(t)
+	dir := actionsWorkspace(t, cli, e, examples(t, "guides/stock-actions", "actions.tf", "trigger.tf"))
+	runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color")
+	runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.zettle_stock_count.coffee_count")
+	if err := e.expectLedger(sandbox.DemoCoffeeBeans, sandbox.DemoCoffeeSmall, "24 SUPPLIER→STORE", "7 STORE→BIN")(); err != nil {
+		t.Error(err)
+	}
+	runCLI(t, cli, dir, "destroy", "-auto-approve", "-input=false", "-no-color")
 }

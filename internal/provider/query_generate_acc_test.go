@@ -47,13 +47,37 @@ func queryCLI(t *testing.T) string {
 // error.
 func runCLI(t *testing.T, cli, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(cli, args...)
-	cmd.Dir, cmd.Env = dir, append(tfdriver.Env(), "TF_CLI_CONFIG_FILE="+os.Getenv("TF_CLI_CONFIG_FILE"))
-	out, err := cmd.CombinedOutput()
+	out, err := tryCLI(cli, dir, args...)
 	if err != nil {
 		t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	return string(out)
+	return out
+}
+
+// tryCLI runs the CLI in dir, with the test's CLI configuration (the built
+// provider), and returns its output and error.
+func tryCLI(cli, dir string, args ...string) (string, error) {
+	cmd := exec.Command(cli, args...)
+	cmd.Dir, cmd.Env = dir, append(tfdriver.Env(), "TF_CLI_CONFIG_FILE="+os.Getenv("TF_CLI_CONFIG_FILE"))
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// cliWorkspace is a working directory with config and the built provider
+// (useBuiltProvider), and its other files, initialised: for the tests that
+// run what plugin-testing does not (query -generate-config-out, -invoke).
+func cliWorkspace(t *testing.T, cli string, e *testEnv, config string, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files["main.tf"] = fmt.Sprintf("terraform {\n  required_providers {\n    zettle = {\n      source  = \"zettle-community/zettle\"\n      version = %q\n    }\n  }\n}\n",
+		builtProviderVersion) + e.providerBlock() + config
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runCLI(t, cli, dir, "init", "-input=false", "-no-color")
+	return dir
 }
 
 // The configuration that terraform query -generate-config-out writes for
@@ -73,17 +97,8 @@ func TestAccQuery_generatedConfigurationImportsAndMovesNothing(t *testing.T) {
 	e.org.SetLowStock(e.store(), sandbox.DemoTeaTin, sandbox.DemoTeaTinOnly, sandbox.LowStock{Level: level(3), Alert: true})
 	e.org.AddSubscription(shopDestination, "ops@shop.example", "InventoryBalanceChanged", "InventoryTrackingStopped")
 
-	dir := t.TempDir()
-	main := fmt.Sprintf("terraform {\n  required_providers {\n    zettle = {\n      source  = \"zettle-community/zettle\"\n      version = %q\n    }\n  }\n}\n",
-		builtProviderVersion) + e.providerBlock()
 	// The adoption guide's query, as it is.
-	query := examples(t, "guides/adopt-tracked-products", "adopt.tfquery.hcl")
-	for name, content := range map[string]string{"main.tf": main, "adopt.tfquery.hcl": query} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runCLI(t, cli, dir, "init", "-input=false", "-no-color")
+	dir := cliWorkspace(t, cli, e, "", map[string]string{"adopt.tfquery.hcl": examples(t, "guides/adopt-tracked-products", "adopt.tfquery.hcl")})
 	runCLI(t, cli, dir, "query", "-generate-config-out=generated.tf", "-no-color")
 	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
 	if err != nil {
@@ -118,9 +133,7 @@ func TestAccQuery_generatedConfigurationImportsAndMovesNothing(t *testing.T) {
 		}
 	}
 	runCLI(t, cli, dir, "apply", "-input=false", "-no-color", "adopt.plan")
-	cmd := exec.Command(cli, "plan", "-input=false", "-no-color", "-detailed-exitcode")
-	cmd.Dir, cmd.Env = dir, append(tfdriver.Env(), "TF_CLI_CONFIG_FILE="+os.Getenv("TF_CLI_CONFIG_FILE"))
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := tryCLI(cli, dir, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
 		t.Errorf("the plan after the import is not empty (%v):\n%s", err, out)
 	}
 	if err := e.expectNoMovements(); err != nil {

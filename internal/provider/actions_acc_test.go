@@ -133,3 +133,36 @@ func TestAccActions_guide(t *testing.T) {
 	}
 	runCLI(t, cli, dir, "destroy", "-auto-approve", "-input=false", "-no-color")
 }
+
+// Under v3, a movement between two STORE inventories is a transfer: the
+// backroom gets what the shop gives. Not parallel: it sets the process
+// environment.
+func TestAccActions_transferBetweenStoreInventories(t *testing.T) {
+	cli := queryCLI(t)
+	useBuiltProvider(t)
+	e := newTestEnvServing(t, servesV3, sandbox.OrgSpec{})
+	product, variants := e.org.AddProduct(1)
+	e.org.SetTracking(product, true)
+	if err := e.org.Restock(product, variants[0], 10); err != nil {
+		t.Fatal(err)
+	}
+	backroom := e.org.AddInventory("Backroom", "")
+	dir := actionsWorkspace(t, cli, e, fmt.Sprintf(`
+action "zettle_stock_movement" "to_backroom" {
+  config {
+    product_uuid = %q
+    variant_uuid = %q
+    quantity     = 4
+    from         = "STORE"
+    to           = %q
+  }
+}
+`, product, variants[0], backroom))
+	runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.zettle_stock_movement.to_backroom")
+	if got := e.org.BalanceAt(backroom, product, variants[0]); got.String() != "4" {
+		t.Errorf("the backroom holds %s, want 4", got)
+	}
+	if err := e.expectExactBalance(product, variants[0], "6")(); err != nil {
+		t.Error(err)
+	}
+}

@@ -27,5 +27,5 @@ sed -i.orig -E "/internal\/backend\/remote-state\/($backends)( |$)|internal\/leg
 sed -i.orig -E '/backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)[ .]/d' internal/backend/init/init.go
 rm -f go.mod.orig internal/backend/init/init.go.orig
 
-GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$out" .
+GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" go build -trimpath -ldflags "-s -w" -o "$out" .
 "$out" version | head -n 1

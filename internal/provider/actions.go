@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -72,15 +73,16 @@ const placeDescription = "A location type, `SUPPLIER`, `STORE` (the provider's S
 func (a *stockMovementAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	attrs := variantAttributes()
 	attrs["quantity"] = schema.NumberAttribute{
-		MarkdownDescription: "How much moves, more than 0, exactly (a decimal, never rounded).", Required: true,
+		MarkdownDescription: "How much moves, more than 0, exactly (a decimal, never rounded); checked at plan time.", Required: true,
+		Validators: []validator.Number{quantityValidator{positive: true}},
 	}
 	place := []validator.String{stringvalidator.Any(stringvalidator.OneOf(zettle.LocationSupplier, zettle.LocationStore, zettle.LocationSold, zettle.LocationBin), uuidValidator())}
 	attrs["from"] = schema.StringAttribute{MarkdownDescription: "Where the stock comes from. " + placeDescription, Required: true, Validators: place}
 	attrs["to"] = schema.StringAttribute{MarkdownDescription: "Where it goes. " + placeDescription, Required: true, Validators: place}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Moves stock of a tracked variant, once: goods received (`SUPPLIER` to `STORE`), a write-off (`STORE` to " +
-			"`BIN`), or a transfer between two `STORE` inventories. One side must be a `STORE` inventory, whose balance is read before " +
-			"and checked after. A movement whose answer is lost is never sent again: the balance read again tells whether it was " +
+			"`BIN`), or a transfer between two `STORE` inventories. One side must be a `STORE` inventory, whose balance is read " +
+			"before. A movement whose answer is lost is never sent again: the balance read again tells whether it was " +
 			"applied, and when a sale at the same moment could hide it, the action fails saying what it read. Terraform 1.14 and later.",
 		Attributes: attrs,
 	}
@@ -88,7 +90,10 @@ func (a *stockMovementAction) Schema(_ context.Context, _ action.SchemaRequest, 
 
 func (a *stockCountAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	attrs := variantAttributes()
-	attrs["balance"] = schema.NumberAttribute{MarkdownDescription: "The counted balance, 0 or more, exactly.", Required: true}
+	attrs["balance"] = schema.NumberAttribute{
+		MarkdownDescription: "The counted balance, 0 or more, exactly; checked at plan time.", Required: true,
+		Validators: []validator.Number{quantityValidator{}},
+	}
 	attrs["location_uuid"] = schema.StringAttribute{
 		MarkdownDescription: "The STORE inventory counted; the provider's when left out.", Optional: true, Validators: []validator.String{uuidValidator()},
 	}
@@ -99,20 +104,42 @@ func (a *stockCountAction) Schema(_ context.Context, _ action.SchemaRequest, res
 	}
 }
 
-// quantity reads a quantity attribute: within the API's bounds, and above 0
-// when positive.
-func quantity(n types.Number, at path.Path, positive bool, diags *diag.Diagnostics) zettle.Quantity {
+// quantity reads a quantity attribute that quantityValidator checked.
+func quantity(n types.Number, at path.Path, diags *diag.Diagnostics) zettle.Quantity {
 	q, err := quantityOf(n.ValueBigFloat())
+	if err != nil {
+		diags.AddAttributeError(at, "Invalid quantity", err.Error())
+	}
+	return q
+}
+
+// quantityValidator checks, at plan time, that a number is a quantity the
+// API keeps exactly, within its bounds, and above 0 when positive.
+type quantityValidator struct{ positive bool }
+
+func (v quantityValidator) Description(context.Context) string {
+	if v.positive {
+		return "must be a quantity above 0 of at most " + zettle.MaxQuantity
+	}
+	return "must be a quantity from 0 to " + zettle.MaxQuantity
+}
+
+func (v quantityValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v quantityValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	q, err := quantityOf(req.ConfigValue.ValueBigFloat())
 	if err == nil {
 		err = q.CheckBounds()
 	}
 	switch {
 	case err != nil:
-		diags.AddAttributeError(at, "Invalid quantity", err.Error())
-	case positive && q.Sign() <= 0:
-		diags.AddAttributeError(at, "Invalid quantity", fmt.Sprintf("%s: a movement moves more than 0.", q))
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid quantity", err.Error())
+	case v.positive && q.Sign() <= 0:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid quantity", fmt.Sprintf("%s: a movement moves more than 0.", q))
 	}
-	return q
 }
 
 // place resolves a location type or inventory UUID to an inventory's UUID
@@ -126,6 +153,9 @@ func (a *actionBase) place(ctx context.Context, client *zettle.Client, named str
 	if named == zettle.LocationStore {
 		store, d := a.data.requireLocation(ctx, "")
 		diags.Append(d...)
+		if d.HasError() {
+			return zettle.Location{}
+		}
 		named = store
 	}
 	if loc, ok := locs.ByType(named); ok && named != zettle.LocationStore {
@@ -134,10 +164,15 @@ func (a *actionBase) place(ctx context.Context, client *zettle.Client, named str
 	if loc, ok := locs.ByUUID(named); ok {
 		return loc
 	}
-	if inv, err := client.Inventory(ctx, named); err == nil {
+	inv, err := client.Inventory(ctx, named)
+	switch {
+	case err == nil:
 		return inv
+	case zettle.StatusOf(err) == http.StatusNotFound:
+		diags.AddAttributeError(at, "Unknown location", fmt.Sprintf("%s is neither a location type nor one of the organization's inventories.", named))
+	default:
+		diags.AddAttributeError(at, "Could not look up the location", err.Error())
 	}
-	diags.AddAttributeError(at, "Unknown location", fmt.Sprintf("%s is neither a location type nor one of the organization's inventories.", named))
 	return zettle.Location{}
 }
 
@@ -147,7 +182,7 @@ func (a *stockMovementAction) Invoke(ctx context.Context, req action.InvokeReque
 	if client == nil {
 		return
 	}
-	q := quantity(cfg.Quantity, path.Root("quantity"), true, &resp.Diagnostics)
+	q := quantity(cfg.Quantity, path.Root("quantity"), &resp.Diagnostics)
 	from := a.place(ctx, client, cfg.From.ValueString(), path.Root("from"), &resp.Diagnostics)
 	to := a.place(ctx, client, cfg.To.ValueString(), path.Root("to"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -165,13 +200,13 @@ func (a *stockMovementAction) Invoke(ctx context.Context, req action.InvokeReque
 	case to.Type != zettle.LocationStore:
 		adj.Store = from.UUID
 	}
-	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Moving %s of variant %s from %s to %s", q, adj.VariantUUID, from.Type, to.Type)})
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Moving %s of variant %s from %s %s to %s %s", q, adj.VariantUUID, from.Type, from.UUID, to.Type, to.UUID)})
 	after, err := a.data.stock.MoveStock(ctx, adj, from.UUID, to.UUID, q)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not move the stock", err.Error())
 		return
 	}
-	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Moved %s; the balance at %s is %s", q, adj.Store, after)})
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Moved %s; the balance at %s is %s as the answer gives it (or as computed, when it gives none)", q, adj.Store, after)})
 }
 
 func (a *stockCountAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -180,9 +215,12 @@ func (a *stockCountAction) Invoke(ctx context.Context, req action.InvokeRequest,
 	if client == nil {
 		return
 	}
-	target := quantity(cfg.Balance, path.Root("balance"), false, &resp.Diagnostics)
+	target := quantity(cfg.Balance, path.Root("balance"), &resp.Diagnostics)
 	store, diags := a.data.requireLocation(ctx, cfg.LocationUUID.ValueString())
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !a.data.checkStore(ctx, store, &resp.Diagnostics) {
+		return
+	}
 	supplier := a.place(ctx, client, zettle.LocationSupplier, path.Root("location_uuid"), &resp.Diagnostics)
 	bin := a.place(ctx, client, zettle.LocationBin, path.Root("location_uuid"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -190,12 +228,12 @@ func (a *stockCountAction) Invoke(ctx context.Context, req action.InvokeRequest,
 	}
 	adj := stock.Adjustment{ProductUUID: cfg.ProductUUID.ValueString(), VariantUUID: cfg.VariantUUID.ValueString(), Store: store}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Counting variant %s at %s: %s", adj.VariantUUID, store, target)})
-	before, moved, err := a.data.stock.Count(ctx, adj, target, supplier.UUID, bin.UUID)
+	before, after, moved, err := a.data.stock.Count(ctx, adj, target, supplier.UUID, bin.UUID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Could not apply the stock count", err.Error())
 	case moved:
-		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("The balance was %s and is %s now", before, target)})
+		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("The balance was %s and is %s now", before, after)})
 	default:
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("The balance is %s already; nothing moved", before)})
 	}

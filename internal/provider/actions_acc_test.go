@@ -166,3 +166,24 @@ action "zettle_stock_movement" "to_backroom" {
 		t.Error(err)
 	}
 }
+
+// Quantities are checked at plan time, naming the attribute; nothing is
+// sent. Not parallel: it sets the process environment.
+func TestAccActions_invalidQuantitiesFailThePlan(t *testing.T) {
+	cli := queryCLI(t)
+	useBuiltProvider(t)
+	e := newTestEnv(t)
+	product, variants := e.org.AddProduct(1)
+	e.org.SetTracking(product, true)
+	config := strings.NewReplacer("quantity     = 5.5", "quantity     = 0", "balance      = 3", "balance      = -1").Replace(fmt.Sprintf(stockActions, product, variants[0]))
+	dir := actionsWorkspace(t, cli, e, config)
+	for action, want := range map[string]string{"zettle_stock_movement.received": "a movement moves more than 0", "zettle_stock_count.counted": "Invalid quantity"} {
+		out, err := tryCLI(cli, dir, "plan", "-input=false", "-no-color", "-invoke=action."+action)
+		if err == nil || !strings.Contains(out, want) {
+			t.Errorf("planning %s: %v, want an error %q:\n%s", action, err, want, out)
+		}
+	}
+	if err := e.expectNoMovements(); err != nil {
+		t.Error(err)
+	}
+}

@@ -90,26 +90,34 @@ func locationListSchema(what string) listschema.Schema {
 	}
 }
 
-// location is the STORE location a list's config names, or the provider's.
-func (l *listBase) location(ctx context.Context, req list.ListRequest, diags *diag.Diagnostics) (*zettle.Client, string) {
-	var cfg locationConfig
-	client := load(ctx, l.data, req.Config, &cfg, diags)
+// location is the STORE location a list's config names (none names the
+// provider's), checked to be one.
+func (l *listBase) location(ctx context.Context, req list.ListRequest, cfg any, named func() string, diags *diag.Diagnostics) (*zettle.Client, string) {
+	client := load(ctx, l.data, req.Config, cfg, diags)
 	if client == nil {
 		return nil, ""
 	}
-	location, d := l.data.requireLocation(ctx, cfg.LocationUUID.ValueString())
+	location, d := l.data.requireLocation(ctx, named())
 	diags.Append(d...)
+	if !diags.HasError() && !l.data.checkStore(ctx, location, diags) {
+		return nil, ""
+	}
 	return client, location
 }
 
 // listAtLocation streams what find lists at the STORE location the config
 // names, or the provider's; find gets the products' names, for display.
-func (l *listBase) listAtLocation(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream, what string,
+func (l *listBase) listAtLocation(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream, what string, configurable bool,
 	find func(ctx context.Context, client *zettle.Client, location string, names map[string]string) ([]listed, error),
 ) {
 	var diags diag.Diagnostics
 	var found []listed
-	if client, location := l.location(ctx, req, &diags); !diags.HasError() {
+	var cfg locationConfig
+	var into any = &struct{}{}
+	if configurable {
+		into = &cfg
+	}
+	if client, location := l.location(ctx, req, into, func() string { return cfg.LocationUUID.ValueString() }, &diags); !diags.HasError() {
 		var err error
 		if found, err = find(ctx, client, location, productNames(ctx, client)); err != nil {
 			diags.AddError("Could not list "+what, err.Error())
@@ -150,12 +158,19 @@ func (l *trackingList) Metadata(_ context.Context, req resource.MetadataRequest,
 	resp.TypeName = req.ProviderTypeName + "_inventory_tracking"
 }
 
+// A tracked product's identity is its product alone, and an import by it
+// takes the provider's location: so the list is the provider's location's,
+// and another inventory is listed through a provider with its location_uuid.
 func (l *trackingList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = locationListSchema("every tracked product, with its balances at a STORE location")
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Lists every tracked product, with its balances at the provider's STORE location, for `terraform query` " +
+			"(Terraform 1.14 and later). To list at another STORE inventory, use a provider configuration (an alias) whose " +
+			"`location_uuid` names it: the imports then go through the same provider, and keep that location.",
+	}
 }
 
 func (l *trackingList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
-	l.listAtLocation(ctx, req, resp, "the tracked products", func(ctx context.Context, client *zettle.Client, location string, names map[string]string) ([]listed, error) {
+	l.listAtLocation(ctx, req, resp, "the tracked products", false, func(ctx context.Context, client *zettle.Client, location string, names map[string]string) ([]listed, error) {
 		lookup, err := client.TrackedProducts(ctx, location)
 		if err != nil {
 			return nil, err
@@ -190,7 +205,7 @@ func (l *lowStockList) ListResourceConfigSchema(_ context.Context, _ list.ListRe
 }
 
 func (l *lowStockList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
-	l.listAtLocation(ctx, req, resp, "the low-stock settings", func(ctx context.Context, client *zettle.Client, location string, names map[string]string) ([]listed, error) {
+	l.listAtLocation(ctx, req, resp, "the low-stock settings", true, func(ctx context.Context, client *zettle.Client, location string, names map[string]string) ([]listed, error) {
 		settings, err := client.LowStockSettings(ctx, location)
 		if err != nil {
 			return nil, err

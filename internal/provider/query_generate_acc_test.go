@@ -86,7 +86,12 @@ func cliWorkspace(t *testing.T, cli string, e *testEnv, config string, files map
 func TestAccQuery_generatedConfigurationImportsAndMovesNothing(t *testing.T) {
 	cli := queryCLI(t)
 	useBuiltProvider(t)
-	e := newTestEnv(t)
+	for _, versions := range []apiVersions{servesV2, servesV3} {
+		t.Run(versions.name, func(t *testing.T) { generateAndImport(t, cli, newTestEnvServing(t, versions, sandbox.OrgSpec{})) })
+	}
+}
+
+func generateAndImport(t *testing.T, cli string, e *testEnv) {
 	e.addCatalogue(t)
 	for _, p := range []string{sandbox.DemoCoffeeBeans, sandbox.DemoTeaTin} {
 		e.org.SetTracking(p, true)

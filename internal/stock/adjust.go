@@ -37,23 +37,25 @@ func (k *Keeper) MoveStock(ctx context.Context, a Adjustment, from, to string, q
 
 // Count brings a variant's balance at a.Store to exactly target, moving the
 // difference in from supplier or out to bin, once; a balance already there
-// moves nothing. It reports the balance before and whether anything moved.
-func (k *Keeper) Count(ctx context.Context, a Adjustment, target zettle.Quantity, supplier, bin string) (before zettle.Quantity, moved bool, err error) {
+// moves nothing. It reports the balance before, the one after (as the
+// answer gives it, or as computed when it gives none) and whether anything
+// moved.
+func (k *Keeper) Count(ctx context.Context, a Adjustment, target zettle.Quantity, supplier, bin string) (before, after zettle.Quantity, moved bool, err error) {
 	if before, err = k.trackedBalance(ctx, a); err != nil {
-		return before, false, err
+		return before, before, false, err
 	}
 	m := zettle.Movement{ProductUUID: a.ProductUUID, VariantUUID: a.VariantUUID}
 	switch diff := target.Sub(before); diff.Sign() {
 	case 0:
 		k.logf(ctx, "The count matches the balance; nothing moves", map[string]any{"product_uuid": a.ProductUUID, "variant_uuid": a.VariantUUID, "balance": before.String()})
-		return before, false, nil
+		return before, before, false, nil
 	case 1:
 		m.FromLocationUUID, m.ToLocationUUID, m.Change = supplier, a.Store, diff
 	default:
 		m.FromLocationUUID, m.ToLocationUUID, m.Change = a.Store, bin, before.Sub(target)
 	}
-	_, err = k.moveOnce(ctx, a, m, before, target)
-	return before, err == nil, err
+	after, err = k.moveOnce(ctx, a, m, before, target)
+	return before, after, err == nil, err
 }
 
 // ErrNotTracked is an adjustment of a product that is not tracked: Zettle
@@ -85,9 +87,16 @@ type UncertainMoveError struct {
 	Expected       zettle.Quantity
 	Err            error
 	StoreInventory string
+	// Unread marks a balance that could not be read again: Now is unknown.
+	Unread bool
 }
 
 func (e *UncertainMoveError) Error() string {
+	if e.Unread {
+		return fmt.Sprintf("moving %s of variant %s may have been applied: %v. The balance at %s was %s before and could not be read again "+
+			"(%s if it was applied), so the movement is not sent again. Check the variant's history in the Zettle back office before invoking again",
+			e.Movement.Change, e.Movement.VariantUUID, e.Err, e.StoreInventory, e.Before, e.Expected)
+	}
 	return fmt.Sprintf("moving %s of variant %s may have been applied: %v. The balance at %s was %s before and is %s now (%s if it was applied); "+
 		"stock that moved at the same moment, such as a sale, can hide it, so the movement is not sent again. Check the variant's history in "+
 		"the Zettle back office before invoking again", e.Movement.Change, e.Movement.VariantUUID, e.Err, e.StoreInventory, e.Before, e.Now, e.Expected)
@@ -111,7 +120,7 @@ func (k *Keeper) moveOnce(ctx context.Context, a Adjustment, m zettle.Movement, 
 	now, readErr := k.trackedBalance(ctx, a)
 	switch {
 	case readErr != nil:
-		return before, &UncertainMoveError{Movement: m, Before: before, Now: before, Expected: want, StoreInventory: a.Store,
+		return before, &UncertainMoveError{Movement: m, Before: before, Expected: want, StoreInventory: a.Store, Unread: true,
 			Err: fmt.Errorf("%w; reading the balance again failed too: %w", err, readErr)}
 	case now.Equal(want):
 		k.logf(ctx, "The movement was applied although its answer was lost", map[string]any{"variant_uuid": m.VariantUUID, "balance": now.String()})

@@ -2,6 +2,7 @@ package stock_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -66,9 +67,9 @@ func TestCountMovesTheDifferenceOrNothing(t *testing.T) {
 		target, before string
 		moved          bool
 	}{{"6.5", "4", true}, {"1", "6.5", true}, {"1", "1", false}, {"0", "1", true}} {
-		before, moved, err := tr.Count(t.Context(), a, qty(c.target), supplier, bin)
-		if err != nil || !before.Equal(qty(c.before)) || moved != c.moved {
-			t.Errorf("Count(%s) = %s, %v, %v; want %s, %v", c.target, before, moved, err, c.before, c.moved)
+		before, after, moved, err := tr.Count(t.Context(), a, qty(c.target), supplier, bin)
+		if err != nil || !before.Equal(qty(c.before)) || !after.Equal(qty(c.target)) || moved != c.moved {
+			t.Errorf("Count(%s) = %s, %s, %v, %v; want %s, %s, %v", c.target, before, after, moved, err, c.before, c.target, c.moved)
 		}
 		if got := org.BalanceExact(sandbox.Store, a.ProductUUID, a.VariantUUID); !got.Equal(decimal.RequireFromString(c.target)) {
 			t.Errorf("after Count(%s) the balance is %s", c.target, got)
@@ -84,10 +85,26 @@ func TestAdjustingAnUntrackedProductSendsNoMovement(t *testing.T) {
 	tr, sb, org := newSandboxClient(t)
 	product, variants := org.AddProduct(1)
 	a := stock.Adjustment{ProductUUID: product, VariantUUID: variants[0], Store: org.Location(sandbox.Store)}
-	if _, _, err := tr.Count(t.Context(), a, qty("3"), org.Location(sandbox.Supplier), org.Location(sandbox.Bin)); !errors.Is(err, stock.ErrNotTracked) {
+	if _, _, _, err := tr.Count(t.Context(), a, qty("3"), org.Location(sandbox.Supplier), org.Location(sandbox.Bin)); !errors.Is(err, stock.ErrNotTracked) {
 		t.Errorf("Count of an untracked product = %v, want ErrNotTracked", err)
 	}
 	if n := sb.RequestCount("PUT " + routeMoveStock); n != 0 {
 		t.Errorf("%d movements sent", n)
+	}
+}
+
+func TestMoveStockWhoseBalanceCannotBeReadAgain(t *testing.T) {
+	tr, sb, org, a := adjustable(t)
+	sb.InjectFault(sandbox.Fault{Method: "PUT", Route: routeMoveStock, CutAfterCommit: true})
+	// The reads before (whether it is tracked, then its balances) pass; the
+	// one after the lost answer is refused.
+	sb.InjectFault(sandbox.Fault{Method: "POST", Route: "/organizations/{org}/inventory/products", Skip: 2, Status: 400})
+	_, err := tr.Keeper.MoveStock(t.Context(), a, org.Location(sandbox.Supplier), a.Store, qty("2"))
+	var uncertain *stock.UncertainMoveError
+	if !errors.As(err, &uncertain) || !uncertain.Unread || !strings.Contains(err.Error(), "could not be read again") || strings.Contains(err.Error(), "is 4 now") {
+		t.Errorf("MoveStock = %v; want an UncertainMoveError that says the balance could not be read again", err)
+	}
+	if n := sb.RequestCount("PUT " + routeMoveStock); n != 1 {
+		t.Errorf("the movement was sent %d times, want once", n)
 	}
 }

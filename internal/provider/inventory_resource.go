@@ -182,8 +182,8 @@ func (r *inventoryResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *inventoryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Set from the state read, so that a resource the read removes
-	// still has it.
+	// Set once, from the state read: its attributes never change, and a
+	// resource the read removes still has it.
 	setIdentity(ctx, req.State, resp.Identity, inventoryIdentity, &resp.Diagnostics)
 	var state inventoryModel
 	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
@@ -213,7 +213,6 @@ func (r *inventoryResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.Name, state.Description = types.StringValue(inv.Name), types.StringValue(inv.Description)
 	state.Default = types.BoolValue(inv.Default)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIdentity(ctx, resp.State, resp.Identity, inventoryIdentity, &resp.Diagnostics)
 }
 
 // Update runs only for timeouts: ModifyPlan refuses every other change.

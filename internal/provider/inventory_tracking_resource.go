@@ -217,8 +217,8 @@ func (r *inventoryTrackingResource) Create(ctx context.Context, req resource.Cre
 }
 
 func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Set from the state read, so that a resource the read removes
-	// still has it.
+	// Set once, from the state read: its attributes never change, and a
+	// resource the read removes still has it.
 	setIdentity(ctx, req.State, resp.Identity, trackingIdentity, &resp.Diagnostics)
 	var state inventoryTrackingModel
 	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
@@ -278,7 +278,6 @@ func (r *inventoryTrackingResource) Read(ctx context.Context, req resource.ReadR
 	state.Balances, diags = balancesValue(inv.Balances)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIdentity(ctx, resp.State, resp.Identity, trackingIdentity, &resp.Diagnostics)
 }
 
 // Update runs when initial_balances or timeouts change (every other

@@ -189,8 +189,8 @@ func setLowStock(ctx context.Context, client *zettle.Client, plan lowStockModel,
 }
 
 func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Set from the state read, so that a resource the read removes
-	// still has it.
+	// Set once, from the state read: its attributes never change, and a
+	// resource the read removes still has it.
 	setIdentity(ctx, req.State, resp.Identity, lowStockIdentity, &resp.Diagnostics)
 	var state lowStockModel
 	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
@@ -225,7 +225,6 @@ func (r *lowStockResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	state.ID = state.id()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIdentity(ctx, resp.State, resp.Identity, lowStockIdentity, &resp.Diagnostics)
 }
 
 // keptUnread reports whether a setting that no read shows is kept in state

@@ -28,10 +28,8 @@ func (d *providerData) libraryProduct(product string) (zettle.Product, bool) {
 	if !ok {
 		return zettle.Product{}, false
 	}
-	for _, p := range library {
-		if p.UUID == product {
-			return p, true
-		}
+	if found := (zettle.ProductFilter{UUID: product}).Filter(library); len(found) > 0 {
+		return found[0], true
 	}
 	return zettle.Product{}, false
 }

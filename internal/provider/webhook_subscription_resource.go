@@ -202,8 +202,8 @@ func (r *webhookSubscriptionResource) Create(ctx context.Context, req resource.C
 }
 
 func (r *webhookSubscriptionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Set from the state read, so that a resource the read removes
-	// still has it.
+	// Set once, from the state read: its attributes never change, and a
+	// resource the read removes still has it.
 	setIdentity(ctx, req.State, resp.Identity, subscriptionIdentity, &resp.Diagnostics)
 	var state webhookSubscriptionModel
 	client := load(ctx, r.data, req.State, &state, &resp.Diagnostics)
@@ -226,7 +226,6 @@ func (r *webhookSubscriptionResource) Read(ctx context.Context, req resource.Rea
 	}
 	state.set(sub, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIdentity(ctx, resp.State, resp.Identity, subscriptionIdentity, &resp.Diagnostics)
 }
 
 func (r *webhookSubscriptionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -63,11 +63,9 @@ func (o *Org) Subscriptions() []Subscription {
 func (o *Org) AddSubscription(destination, contactEmail string, events ...string) Subscription {
 	o.s.mu.Lock()
 	defer o.s.mu.Unlock()
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
 	sub := Subscription{
 		UUID: uuid.Must(uuid.NewUUID()).String(), TransportName: "WEBHOOK", EventNames: slices.Clone(events), Destination: destination,
-		ContactEmail: contactEmail, Status: "ACTIVE", SigningKey: hex.EncodeToString(key), Updated: time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
+		ContactEmail: contactEmail, Status: "ACTIVE", SigningKey: newSigningKey(), Updated: time.Now().UTC().Format(apiTime),
 	}
 	o.subscriptions = append(o.subscriptions, sub)
 	return sub
@@ -151,9 +149,7 @@ func createSubscription(o *Org, r *http.Request) (int, any, *httpError) {
 	if herr := o.applySubscription(r, &sub, req, true); herr != nil {
 		return 0, nil, herr
 	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	sub.SigningKey = hex.EncodeToString(key)
+	sub.SigningKey = newSigningKey()
 	o.subscriptions = append(o.subscriptions, sub)
 	return http.StatusOK, sub, nil
 }
@@ -199,7 +195,7 @@ func (o *Org) applySubscription(r *http.Request, sub *Subscription, req subscrip
 	if req.ContactEmail != nil {
 		sub.ContactEmail = *req.ContactEmail
 	}
-	sub.Updated = time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+	sub.Updated = time.Now().UTC().Format(apiTime)
 	return nil
 }
 
@@ -269,6 +265,13 @@ func deleteSubscription(o *Org, r *http.Request) (int, any, *httpError) {
 	}
 	o.subscriptions = slices.Delete(o.subscriptions, i, i+1)
 	return http.StatusNoContent, nil, nil
+}
+
+// newSigningKey is a subscription's secret: 32 random bytes, in hex.
+func newSigningKey() string {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return hex.EncodeToString(key)
 }
 
 func unprocessable(format string, args ...any) *httpError {

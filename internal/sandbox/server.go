@@ -44,6 +44,9 @@ const (
 	Bin      = "BIN"
 )
 
+// apiTime is how the APIs write times: UTC, to the millisecond.
+const apiTime = "2006-01-02T15:04:05.000Z"
+
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // checkUUID refuses a malformed UUID in the named field.

@@ -190,7 +190,7 @@ func (o *Org) stockRows(r *http.Request, inv, product string) []stockRow {
 			row := stockRow{
 				OrganizationUUID: o.UUID, InventoryUUID: inv, ProductUUID: p, VariantUUID: v,
 				Balance: json.Number(formatBalance(b)), LowStockLevel: ls.Level, LowStockAlert: ls.Alert,
-				Updated: o.updated[k].UTC().Format("2006-01-02T15:04:05.000Z"),
+				Updated: o.updated[k].UTC().Format(apiTime),
 			}
 			row.Checksum = rowChecksum(row)
 			rows = append(rows, row)

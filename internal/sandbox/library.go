@@ -11,8 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 )
 
 // Product is a product of the Product Library, as its API answers it: one or
@@ -23,10 +24,13 @@ type Product struct {
 	Description string    `json:"description"`
 	Category    *Category `json:"category"`
 	UnitName    string    `json:"unitName,omitempty"`
-	ETag        string    `json:"etag"`
-	Created     string    `json:"created"`
-	Updated     string    `json:"updated"`
-	Variants    []Variant `json:"variants"`
+	// VatPercentage is the product's VAT rate, in percent; nil for the
+	// organization's default.
+	VatPercentage *decimal.Decimal `json:"vatPercentage,omitempty"`
+	ETag          string           `json:"etag"`
+	Created       string           `json:"created"`
+	Updated       string           `json:"updated"`
+	Variants      []Variant        `json:"variants"`
 }
 
 // Category is a product's category; a product has at most one.
@@ -196,12 +200,10 @@ func (o *Org) addLibraryProduct(p Product) (Product, error) {
 		}
 		p.Category = &c
 	}
-	now := time.Now().UTC().Format("2006-01-02T15:04:05.000+0000")
+	o.touch(&p)
 	if p.Created == "" {
-		p.Created = now
+		p.Created = p.Updated
 	}
-	p.Updated = now
-	p.ETag = strconv.Quote(newUUID())
 	o.putLibraryProduct(p)
 	return p.clone(), nil
 }
@@ -269,6 +271,10 @@ func (p Product) clone() Product {
 		c := *p.Category
 		out.Category = &c
 	}
+	if p.VatPercentage != nil {
+		vat := *p.VatPercentage
+		out.VatPercentage = &vat
+	}
 	out.Variants = make([]Variant, len(p.Variants))
 	for i, v := range p.Variants {
 		out.Variants[i] = v
@@ -295,10 +301,22 @@ func (s *Server) libraryEndpoints() {
 	s.handle("GET /organizations/{org}/products/v2", read, listProducts)
 	s.handle("GET /organizations/{org}/products/{product}", read, getProduct)
 	s.handle("GET /organizations/{org}/categories/v2", read, listCategories)
+	s.handle("GET /api/resources/organizations/{org}", "", getOrganization)
+	const write = ScopeWriteProduct
+	s.handle("POST /organizations/{org}/products", write, createProduct)
+	s.handle("PUT /organizations/{org}/products/v2/{product}", write, updateProduct)
+	s.handle("DELETE /organizations/{org}/products/{product}", write, deleteProduct)
+	s.handle("DELETE /organizations/{org}/products", write, deleteProducts)
+	s.handle("POST /organizations/{org}/categories/v2", write, createCategories)
+	s.handle("PATCH /organizations/{org}/categories/v2/{category}", write, renameCategory)
+	s.handle("DELETE /organizations/{org}/categories/v2/{category}", write, deleteCategory)
 }
 
 // libraryPath reports whether path is the Product Library's.
 func libraryPath(path string) bool {
+	if strings.HasPrefix(path, "/api/resources/organizations/") {
+		return true
+	}
 	for _, prefix := range []string{"/library", "/products", "/categories"} {
 		if rest, ok := strings.CutPrefix(path, "/organizations/{org}"); ok && strings.HasPrefix(rest, prefix) {
 			return true
@@ -347,7 +365,7 @@ func getLibrary(o *Org, r *http.Request) (int, any, *httpError) {
 	}
 	end := min(offset+limit, len(o.libraryOrder))
 	ans := libraryAnswer{
-		UntilEventLogUUID: o.UUID, Products: []Product{}, Discounts: []any{}, DeletedProducts: []string{}, DeletedDiscounts: []string{},
+		UntilEventLogUUID: o.UUID, Products: []Product{}, Discounts: []any{}, DeletedProducts: append([]string{}, o.deletedProducts...), DeletedDiscounts: []string{},
 	}
 	for _, id := range o.libraryOrder[offset:end] {
 		ans.Products = append(ans.Products, o.library[id].clone())
@@ -379,7 +397,7 @@ func getProduct(o *Org, r *http.Request) (int, any, *httpError) {
 	if !ok {
 		return 0, nil, &httpError{http.StatusNotFound, "ENTITY_NOT_FOUND", fmt.Sprintf("product %s not found", id), nil}
 	}
-	return http.StatusOK, etagged{p.clone()}, nil
+	return http.StatusOK, etagged{p.clone(), p.ETag}, nil
 }
 
 func listCategories(o *Org, _ *http.Request) (int, any, *httpError) {

@@ -140,7 +140,7 @@ func lowStockAtLocation(o *Org, r *http.Request) (int, any, *httpError) {
 		OrganizationUUID string            `json:"organizationUuid"`
 		LocationUUID     string            `json:"locationUuid"`
 		Products         []lowStockProduct `json:"customLowStockLevelsForProducts"`
-	}{o.UUID, loc, products[start:end]}}, next}, nil
+	}{o.UUID, loc, products[start:end]}, ""}, next}, nil
 }
 
 func lowStockOfProduct(o *Org, r *http.Request) (int, any, *httpError) {
@@ -162,7 +162,7 @@ func lowStockOfProduct(o *Org, r *http.Request) (int, any, *httpError) {
 		return 0, nil, herr
 	}
 	ans.Variants = ans.Variants[start:end]
-	return http.StatusOK, paged{etagged{ans}, next}, nil
+	return http.StatusOK, paged{etagged{ans, ""}, next}, nil
 }
 
 type variantRef struct {

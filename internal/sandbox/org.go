@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -34,6 +35,11 @@ type Org struct {
 	library      map[string]*Product
 	libraryOrder []string
 	categories   map[string]Category // by UUID
+	// deletedProducts are the products deleted through the API, as the
+	// library answers them.
+	deletedProducts []string
+	// currency is the organization's, in which every price is.
+	currency string
 	// variantOf names the product of each variant of the library.
 	variantOf map[string]string
 	// subscriptions are the webhook subscriptions, in the order created;
@@ -75,6 +81,9 @@ type OrgSpec struct {
 	// inventory tracking first starts; until then the locations list is
 	// empty. Locations, when set, are the UUIDs they get then.
 	NewOrganization bool
+	// Currency is the organization's currency (ISO 4217), in which every
+	// price of its Product Library is; SEK when empty.
+	Currency string
 }
 
 // AddOrganization creates an organization reached with spec.Token.
@@ -90,6 +99,7 @@ func (s *Server) AddOrganization(spec OrgSpec) *Org {
 		updated:   map[variantKey]time.Time{},
 		lowStock:  map[variantKey]LowStock{},
 		scopes:    orgScopes(spec.Scopes),
+		currency:  cmp.Or(spec.Currency, "SEK"),
 	}
 	if o.UUID == "" {
 		o.UUID = newUUID()

@@ -454,12 +454,18 @@ func encodeJSON(v any) []byte {
 
 // etagged marks an answer that carries an ETag, so that a client can
 // revalidate it with If-None-Match, as the low-stock reads allow.
-type etagged struct{ v any }
+// tag is the entity's own ETag; "" derives one from the body.
+type etagged struct {
+	v   any
+	tag string
+}
 
-func writeETagged(w http.ResponseWriter, r *http.Request, status int, v any) {
+func writeETagged(w http.ResponseWriter, r *http.Request, status int, v any, tag string) {
 	body := encodeJSON(v)
-	sum := sha256.Sum256(body)
-	tag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	if tag == "" {
+		sum := sha256.Sum256(body)
+		tag = `"` + hex.EncodeToString(sum[:16]) + `"`
+	}
 	w.Header().Set("ETag", tag)
 	if etagMatches(r.Header.Get("If-None-Match"), tag) {
 		w.WriteHeader(http.StatusNotModified)
@@ -547,7 +553,7 @@ func (s *Server) handle(pattern, scope string, h handler) {
 				case nil:
 					w.WriteHeader(status)
 				case etagged:
-					writeETagged(w, r, status, answer.v)
+					writeETagged(w, r, status, answer.v, answer.tag)
 				default:
 					writeJSON(w, status, answer)
 				}

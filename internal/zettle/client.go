@@ -25,6 +25,9 @@ import (
 const (
 	DefaultInventoryURL = "https://inventory.izettle.com"
 	DefaultProductsURL  = "https://products.izettle.com"
+	// DefaultOrganizationURL is where the organization's settings, its
+	// currency among them, are read.
+	DefaultOrganizationURL = "https://secure.izettle.com"
 )
 
 // TokenSource returns the bearer token for a request: a StaticToken, or
@@ -70,8 +73,11 @@ type Config struct {
 	// PusherURL is the Pusher API's base URL, where webhook subscriptions
 	// are kept; DefaultPusherURL when empty.
 	PusherURL string
-	Tokens    TokenSource
-	UserAgent string
+	// OrganizationURL is where the organization's settings are read;
+	// DefaultOrganizationURL when empty.
+	OrganizationURL string
+	Tokens          TokenSource
+	UserAgent       string
 	// ApplicationID, when set, is sent as X-iZettle-Application-Id to
 	// attribute usage to an app (its OAuth client ID).
 	ApplicationID string
@@ -97,6 +103,7 @@ type Client struct {
 	baseURL     *url.URL
 	productsURL *url.URL
 	pusherURL   *url.URL
+	orgURL      *url.URL
 	tokens      TokenSource
 	userAgent   string
 	appID       string
@@ -110,11 +117,15 @@ type Client struct {
 	// locations is the organization's list of locations, kept once it is
 	// complete; see CachedLocations.
 	locations *batch.Shared[struct{}, Locations]
-	// library is the Product Library, read once per Client; see Library.
-	library *batch.Shared[struct{}, []Product]
+	// library is the Product Library, read once per Client until a change;
+	// see Library. categories are its categories, likewise.
+	library    *batch.Shared[struct{}, []Product]
+	categories *batch.Shared[struct{}, []Category]
 	// subscriptions are the webhook subscriptions, listed once until a
 	// change; see Subscriptions.
 	subscriptions *batch.Shared[struct{}, []Subscription]
+	// organization is the organization's settings, read once per Client.
+	organization *batch.Shared[struct{}, Organization]
 
 	batch *coalescer
 
@@ -139,6 +150,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	org, err := baseURLOr(cfg.OrganizationURL, DefaultOrganizationURL)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Tokens == nil {
 		return nil, errors.New("zettle: no access token source configured")
 	}
@@ -148,7 +163,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("zettle: unknown Inventory API version %q (use %s, %s or %s)", cfg.APIVersion, APIVersionAuto, APIVersionV2, APIVersionV3)
 	}
 	c := &Client{
-		baseURL: base, productsURL: products, pusherURL: pusher, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
+		baseURL: base, productsURL: products, pusherURL: pusher, orgURL: org, tokens: cfg.Tokens, userAgent: cfg.UserAgent, appID: cfg.ApplicationID,
 		http: newRetryingHTTP(cfg.Retries, cfg.HTTPClient, cfg.Logger), log: cfg.Logger,
 	}
 	c.limits, c.maxRetries = newLimiter(cfg.RateLimit), max(cfg.Retries.MaxRetries, 0)
@@ -157,6 +172,8 @@ func New(cfg Config) (*Client, error) {
 	c.batch = newCoalescer(c, cfg.Batching)
 	c.locations = batch.NewShared(c.fetchLocations)
 	c.library = batch.NewShared(c.fetchLibrary)
+	c.categories = batch.NewShared(c.fetchCategories)
+	c.organization = batch.NewShared(c.fetchOrganization)
 	c.subscriptions = batch.NewShared(c.fetchSubscriptions)
 	c.apiVersion, c.versions = cfg.APIVersion, batch.NewShared(c.chooseAPI)
 	return c, nil
@@ -279,6 +296,9 @@ type request struct {
 	// needs says what a 403 means the token lacks, when it is not the
 	// inventory's READ:PRODUCT or WRITE:PRODUCT.
 	needs string
+	// ifMatch, when set, is sent as If-Match: the write applies only to
+	// the version of that ETag.
+	ifMatch string
 }
 
 // base is the URL r's path is under.
@@ -399,10 +419,10 @@ func (c *Client) sendPage(ctx context.Context, r request, target string, body []
 // sendRenewing sends one request of r, and once more with a new token after a
 // 401 when the token source can renew its tokens.
 func (c *Client) sendRenewing(ctx context.Context, r request, rawURL string, body []byte) (int, http.Header, []byte, error) {
-	status, header, respBody, err := c.send(ctx, r.op, r.method, rawURL, body)
+	status, header, respBody, err := c.send(ctx, r, rawURL, body)
 	if _, renewable := c.tokens.(invalidator); renewable && status == http.StatusUnauthorized {
 		c.logf(ctx, "Zettle API refused the access token; renewing it", map[string]any{"operation": r.op})
-		status, header, respBody, err = c.send(ctx, r.op, r.method, rawURL, body)
+		status, header, respBody, err = c.send(ctx, r, rawURL, body)
 	}
 	return status, header, respBody, err
 }
@@ -426,7 +446,8 @@ func (c *Client) refusal(r request, status int, respBody []byte, attempts int) e
 // send makes one request, retried as the client's Retries allow, and returns
 // the answer's status, header and body. A 401 invalidates the token it
 // carried.
-func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byte) (int, http.Header, []byte, error) {
+func (c *Client) send(ctx context.Context, r request, rawURL string, body []byte) (int, http.Header, []byte, error) {
+	op, method := r.op, r.method
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("%s: %w", op, err)
@@ -445,6 +466,9 @@ func (c *Client) send(ctx context.Context, op, method, rawURL string, body []byt
 	}
 	if c.appID != "" {
 		req.Header.Set("X-iZettle-Application-Id", c.appID)
+	}
+	if r.ifMatch != "" {
+		req.Header.Set("If-Match", r.ifMatch)
 	}
 	if err := c.limits.wait(ctx); err != nil {
 		return 0, nil, nil, &APIError{Operation: op, Message: err.Error(), Err: err, Attempts: callInfoOf(ctx).attempts, NotSent: !callInfoOf(ctx).sent}

@@ -55,6 +55,10 @@ type coalescer struct {
 	// API version can.
 	stops *batch.Batcher[struct{}, string, struct{}]
 
+	// productDeletes deletes several products of the Product Library in
+	// one request.
+	productDeletes *batch.Batcher[struct{}, string, struct{}]
+
 	lowStockSets    *batch.Batcher[string, LowStock, struct{}]
 	lowStockDeletes *batch.Batcher[string, VariantRef, struct{}]
 
@@ -90,8 +94,9 @@ func newCoalescer(c *Client, cfg Batching) *coalescer {
 		lowStockDeletes: batch.New(bc, viaAPI(c, func(api inventoryAPI, ctx context.Context, location string, variants []VariantRef) ([]struct{}, error) {
 			return answered(variants, api.resetLowStock(ctx, location, variants))
 		}), refusedWhole, nil),
-		inventory: batch.NewShared(c.fetchInventory),
-		lowStock:  batch.NewShared(c.fetchLowStock),
+		productDeletes: batch.New(bc, c.deleteProducts, refusedWhole, func(id string) string { return id }),
+		inventory:      batch.NewShared(c.fetchInventory),
+		lowStock:       batch.NewShared(c.fetchLowStock),
 	}
 }
 

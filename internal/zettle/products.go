@@ -3,16 +3,23 @@ package zettle
 import (
 	"context"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // Product is a product of the Product Library: what the merchant sells, by
 // name, and its variants, each with its SKU, barcode and price. Every
 // inventory call names products and variants by these UUIDs.
 type Product struct {
-	UUID     string    `json:"uuid"`
-	Name     string    `json:"name"`
-	Category *Category `json:"category"`
-	Variants []Variant `json:"variants"`
+	UUID        string    `json:"uuid"`
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Category    *Category `json:"category"`
+	UnitName    string    `json:"unitName,omitempty"`
+	// VatPercentage is the product's VAT rate in percent; nil leaves it to
+	// the organization's default.
+	VatPercentage *decimal.Decimal `json:"vatPercentage,omitempty"`
+	Variants      []Variant        `json:"variants"`
 }
 
 // Category is the category a product is in, if any.
@@ -23,12 +30,21 @@ type Category struct {
 
 // Variant is one variant of a product: the item actually sold.
 type Variant struct {
-	UUID    string `json:"uuid"`
-	Name    string `json:"name"`
-	SKU     string `json:"sku"`
-	Barcode string `json:"barcode"`
-	// Price is nil when the variant has none.
-	Price *Price `json:"price"`
+	UUID        string `json:"uuid"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	SKU         string `json:"sku,omitempty"`
+	Barcode     string `json:"barcode,omitempty"`
+	// Price and CostPrice are nil when the variant has none.
+	Price     *Price   `json:"price,omitempty"`
+	CostPrice *Price   `json:"costPrice,omitempty"`
+	Options   []Option `json:"options,omitempty"`
+}
+
+// Option is one of a variant's options, such as Size: Large.
+type Option struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // Price is an amount in the currency's minor units: 9900 SEK is 99 kronor.
@@ -43,6 +59,31 @@ func (p Product) CategoryName() string {
 		return ""
 	}
 	return p.Category.Name
+}
+
+// CategoryUUID is the product's category's UUID, or "" without one.
+func (p Product) CategoryUUID() string {
+	if p.Category == nil {
+		return ""
+	}
+	return p.Category.UUID
+}
+
+// lowerUUIDs writes the product's and its variants' UUIDs in lower case, as
+// every comparison here, and every UUID a configuration may write, is: a
+// guard, should an answer not be.
+func (p Product) lowerUUIDs() Product {
+	p.UUID = strings.ToLower(p.UUID)
+	p.Variants = append([]Variant(nil), p.Variants...)
+	for j := range p.Variants {
+		p.Variants[j].UUID = strings.ToLower(p.Variants[j].UUID)
+	}
+	if p.Category != nil {
+		c := *p.Category
+		c.UUID = strings.ToLower(c.UUID)
+		p.Category = &c
+	}
+	return p
 }
 
 // Variant returns the product's variant of that UUID.
@@ -78,14 +119,8 @@ func (c *Client) fetchLibrary(ctx context.Context, _ struct{}) ([]Product, error
 	if err != nil {
 		return nil, err
 	}
-	// Every comparison here, and every UUID a configuration may write,
-	// is in lower case: a guard, should an answer not be.
 	for i := range answer.Products {
-		p := &answer.Products[i]
-		p.UUID = strings.ToLower(p.UUID)
-		for j := range p.Variants {
-			p.Variants[j].UUID = strings.ToLower(p.Variants[j].UUID)
-		}
+		answer.Products[i] = answer.Products[i].lowerUUIDs()
 	}
 	if answer.Products == nil {
 		answer.Products = []Product{}

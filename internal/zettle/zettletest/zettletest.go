@@ -44,7 +44,7 @@ func NewClient(t testing.TB, cfg zettle.Config, spec sandbox.OrgSpec) (*zettle.C
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
 	org := sb.AddOrganization(spec)
-	cfg.InventoryURL, cfg.ProductsURL, cfg.PusherURL, cfg.Tokens = srv.URL, srv.URL, srv.URL, zettle.StaticToken(org.Token)
+	cfg.InventoryURL, cfg.ProductsURL, cfg.PusherURL, cfg.OrganizationURL, cfg.Tokens = srv.URL, srv.URL, srv.URL, srv.URL, zettle.StaticToken(org.Token)
 	if cfg.APIVersion == "" {
 		cfg.APIVersion = zettle.APIVersionV2
 	}

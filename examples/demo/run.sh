@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the sandbox on loopback, applies main.tf with the locally built
+# Starts the sandbox on loopback with an empty shop, applies main.tf with the locally built
 # provider (through dev_overrides), and shows the tracked products.
 # Run it through `make demo`, which builds what it needs.
 set -euo pipefail
@@ -15,7 +15,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$BIN/zettle-sandbox" -listen 127.0.0.1:0 -url-file "$work/url" -env-file "$work/env" >"$work/sandbox.log" 2>&1 &
+# A shop from nothing: no products, and no locations until tracking starts.
+"$BIN/zettle-sandbox" -listen 127.0.0.1:0 -new-organization -empty-library -url-file "$work/url" -env-file "$work/env" >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 100); do
   [ -s "$work/url" ] && break
@@ -42,7 +43,7 @@ export TF_CLI_CONFIG_FILE="$work/terraform.rc"
 # sandbox wrote to its environment file, exchanged at its OAuth endpoint. The
 # STORE location is looked up.
 url="$(cat "$work/url")"
-export ZETTLE_INVENTORY_URL="$url" ZETTLE_PRODUCTS_URL="$url" ZETTLE_PUSHER_URL="$url" ZETTLE_OAUTH_URL="$url"
+export ZETTLE_INVENTORY_URL="$url" ZETTLE_PRODUCTS_URL="$url" ZETTLE_PUSHER_URL="$url" ZETTLE_ORGANIZATION_URL="$url" ZETTLE_OAUTH_URL="$url"
 ZETTLE_API_KEY="$(sed -n 's/^# export ZETTLE_API_KEY=//p' "$work/env")"
 export ZETTLE_API_KEY
 unset ZETTLE_ACCESS_TOKEN ZETTLE_LOCATION_UUID ZETTLE_CLIENT_ID ZETTLE_API_VERSION
@@ -50,6 +51,9 @@ unset ZETTLE_ACCESS_TOKEN ZETTLE_LOCATION_UUID ZETTLE_CLIENT_ID ZETTLE_API_VERSI
 cd "$work"
 echo "== terraform apply"
 "$TERRAFORM" apply -auto-approve -input=false -no-color
+echo
+echo "== the catalogue the apply created"
+"$TERRAFORM" output -no-color catalogue
 echo
 echo "== stock at the STORE location by product and variant, as a fresh refresh reads it"
 "$TERRAFORM" apply -refresh-only -auto-approve -input=false -no-color >/dev/null

@@ -74,4 +74,6 @@ var (
 	}
 	inventoryIdentity    = []identityAttr{{name: "id", description: "The inventory's UUID."}}
 	subscriptionIdentity = []identityAttr{{name: "id", description: "The webhook subscription's UUID."}}
+	categoryIdentity     = []identityAttr{{name: "id", description: "The category's UUID."}}
+	productIdentity      = []identityAttr{{name: "id", description: "The product's UUID."}}
 )

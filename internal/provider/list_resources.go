@@ -24,11 +24,15 @@ var (
 	_ list.ListResourceWithConfigure = (*trackingList)(nil)
 	_ list.ListResourceWithConfigure = (*lowStockList)(nil)
 	_ list.ListResourceWithConfigure = (*subscriptionList)(nil)
+	_ list.ListResourceWithConfigure = (*categoryList)(nil)
+	_ list.ListResourceWithConfigure = (*productList)(nil)
 )
 
 func newTrackingList() list.ListResource     { return &trackingList{} }
 func newLowStockList() list.ListResource     { return &lowStockList{} }
 func newSubscriptionList() list.ListResource { return &subscriptionList{} }
+func newCategoryList() list.ListResource     { return &categoryList{} }
+func newProductList() list.ListResource      { return &productList{} }
 
 // listBase is what every list resource keeps: the provider's data.
 type listBase struct{ data *providerData }
@@ -259,6 +263,77 @@ func (l *subscriptionList) List(ctx context.Context, req list.ListRequest, resp 
 					// The signing key is left to the import's read: a
 					// listing shows what there is, not its secrets.
 					"status": m.Status, "updated": m.Updated,
+				},
+			})
+		}
+	}
+	resp.Results = stream(ctx, req, found, diags)
+}
+
+// categoryList lists the Product Library's categories.
+type categoryList struct{ listBase }
+
+func (l *categoryList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_category"
+}
+
+func (l *categoryList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{MarkdownDescription: "Lists every product category of the Product Library, for `terraform query` (Terraform 1.14 and later)."}
+}
+
+func (l *categoryList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
+	var diags diag.Diagnostics
+	var found []listed
+	if client := load(ctx, l.data, req.Config, &struct{}{}, &diags); client != nil {
+		categories, err := client.Categories(ctx)
+		if err != nil {
+			diags.AddError("Could not list the categories", err.Error())
+		}
+		for _, c := range slices.SortedFunc(slices.Values(categories), func(a, b zettle.Category) int { return strings.Compare(a.Name+a.UUID, b.Name+b.UUID) }) {
+			found = append(found, listed{
+				name: c.Name + " (" + c.UUID + ")", identity: map[string]any{"id": c.UUID}, state: map[string]any{"id": c.UUID, "name": c.Name},
+			})
+		}
+	}
+	resp.Results = stream(ctx, req, found, diags)
+}
+
+// productList lists the Product Library's products.
+type productList struct{ listBase }
+
+func (l *productList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_product"
+}
+
+func (l *productList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{MarkdownDescription: "Lists every product of the Product Library, with its variants keyed by SKU " +
+		"(or name, or UUID, where a SKU is missing or shared), for `terraform query` (Terraform 1.14 and later)."}
+}
+
+func (l *productList) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
+	var diags diag.Diagnostics
+	var found []listed
+	if client := load(ctx, l.data, req.Config, &struct{}{}, &diags); client != nil {
+		library, err := client.Library(ctx)
+		var org zettle.Organization
+		if err == nil && len(library) > 0 {
+			org, err = client.Organization(ctx)
+		}
+		if err != nil {
+			diags.AddError("Could not list the products", err.Error())
+		}
+		for _, p := range library {
+			if diags.HasError() {
+				break
+			}
+			m := productResourceModel{Variants: types.MapNull(types.ObjectType{AttrTypes: variantAttrTypes})}
+			diags.Append(m.set(p, org.Currency)...)
+			found = append(found, listed{
+				name:     displayName(map[string]string{p.UUID: p.Name}, p.UUID),
+				identity: map[string]any{"id": p.UUID},
+				state: map[string]any{
+					"id": m.ID, "name": m.Name, "description": m.Description, "unit_name": m.UnitName, "category_id": m.CategoryID,
+					"vat_percentage": m.VatPercentage, "currency": m.Currency, "variants": m.Variants,
 				},
 			})
 		}

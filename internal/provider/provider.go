@@ -42,7 +42,9 @@ const (
 	EnvInventoryURL = "ZETTLE_INVENTORY_URL"
 	EnvProductsURL  = "ZETTLE_PRODUCTS_URL"
 	EnvPusherURL    = "ZETTLE_PUSHER_URL"
-	EnvAPIVersion   = "ZETTLE_API_VERSION"
+	// EnvOrganizationURL stands in for organization_url.
+	EnvOrganizationURL = "ZETTLE_ORGANIZATION_URL"
+	EnvAPIVersion      = "ZETTLE_API_VERSION"
 	// EnvRequestsPerSecond and EnvRequestBurst stand in for
 	// requests_per_second and request_burst.
 	EnvRequestsPerSecond = "ZETTLE_REQUESTS_PER_SECOND"
@@ -64,20 +66,21 @@ type zettleProvider struct {
 }
 
 type providerModel struct {
-	AccessToken    types.String  `tfsdk:"access_token"`
-	APIKey         types.String  `tfsdk:"api_key"`
-	ClientID       types.String  `tfsdk:"client_id"`
-	OAuthURL       types.String  `tfsdk:"oauth_url"`
-	LocationUUID   types.String  `tfsdk:"location_uuid"`
-	InventoryURL   types.String  `tfsdk:"inventory_url"`
-	ProductsURL    types.String  `tfsdk:"products_url"`
-	PusherURL      types.String  `tfsdk:"pusher_url"`
-	APIVersion     types.String  `tfsdk:"api_version"`
-	MaxRetries     types.Int64   `tfsdk:"max_retries"`
-	RequestTimeout types.String  `tfsdk:"request_timeout"`
-	RequestsPerSec types.Float64 `tfsdk:"requests_per_second"`
-	RequestBurst   types.Int64   `tfsdk:"request_burst"`
-	Batching       types.Object  `tfsdk:"batching"`
+	AccessToken     types.String  `tfsdk:"access_token"`
+	APIKey          types.String  `tfsdk:"api_key"`
+	ClientID        types.String  `tfsdk:"client_id"`
+	OAuthURL        types.String  `tfsdk:"oauth_url"`
+	LocationUUID    types.String  `tfsdk:"location_uuid"`
+	InventoryURL    types.String  `tfsdk:"inventory_url"`
+	ProductsURL     types.String  `tfsdk:"products_url"`
+	PusherURL       types.String  `tfsdk:"pusher_url"`
+	OrganizationURL types.String  `tfsdk:"organization_url"`
+	APIVersion      types.String  `tfsdk:"api_version"`
+	MaxRetries      types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout  types.String  `tfsdk:"request_timeout"`
+	RequestsPerSec  types.Float64 `tfsdk:"requests_per_second"`
+	RequestBurst    types.Int64   `tfsdk:"request_burst"`
+	Batching        types.Object  `tfsdk:"batching"`
 }
 
 func (p *zettleProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -152,6 +155,14 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "Base URL (`http://` or `https://`) of the Pusher API, where `zettle_webhook_subscription` keeps webhook " +
 					"subscriptions, with the same credentials, retries, rate limit and logging as the Inventory API. Defaults to the `" +
 					EnvPusherURL + "` environment variable, then to `" + zettle.DefaultPusherURL + "`.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"organization_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL (`http://` or `https://`) where the organization's settings are read " +
+					"(`GET /api/resources/organizations/self`), for the currency of every price of `zettle_product`; read once per run, " +
+					"and only when a product has a price. Defaults to the `" + EnvOrganizationURL + "` environment variable, then to `" +
+					zettle.DefaultOrganizationURL + "`.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
@@ -232,6 +243,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"inventory_url", cfg.InventoryURL, EnvInventoryURL},
 		{"products_url", cfg.ProductsURL, EnvProductsURL},
 		{"pusher_url", cfg.PusherURL, EnvPusherURL},
+		{"organization_url", cfg.OrganizationURL, EnvOrganizationURL},
 		{"api_version", cfg.APIVersion, EnvAPIVersion},
 	} {
 		value, known := fromConfigOrEnv(attr.value, attr.env)
@@ -273,6 +285,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"oauth_url", EnvOAuthURL, *settings["oauth_url"]},
 		{"products_url", EnvProductsURL, *settings["products_url"]},
 		{"pusher_url", EnvPusherURL, *settings["pusher_url"]},
+		{"organization_url", EnvOrganizationURL, *settings["organization_url"]},
 	} {
 		if _, err := zettle.ParseBaseURL(u.value); u.value != "" && err != nil {
 			resp.Diagnostics.AddAttributeError(pathOf(u.attr), "Invalid "+u.attr,
@@ -316,7 +329,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	ctx = logger.masked(ctx)
 	client, err := zettle.New(zettle.Config{
-		InventoryURL: baseURL, ProductsURL: *settings["products_url"], PusherURL: *settings["pusher_url"], Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
+		InventoryURL: baseURL, ProductsURL: *settings["products_url"], PusherURL: *settings["pusher_url"], OrganizationURL: *settings["organization_url"], Tokens: tokens, ApplicationID: clientID, UserAgent: userAgent, Logger: logger, Batching: batching, Retries: retries,
 		APIVersion: apiVersion, RateLimit: rateLimit,
 	})
 	if err != nil {
@@ -348,7 +361,7 @@ func (p *zettleProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	chosen, _ := client.APIVersion(ctx)
 	tflog.Debug(ctx, "Configured the Zettle client", map[string]any{
-		"inventory_url": baseURL, "products_url": *settings["products_url"], "pusher_url": *settings["pusher_url"], "api_version": chosen, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
+		"inventory_url": baseURL, "products_url": *settings["products_url"], "pusher_url": *settings["pusher_url"], "organization_url": *settings["organization_url"], "api_version": chosen, "location_uuid": data.locationUUID, "api_key_auth": apiKey != "", "client_id": clientID,
 		"batching": batching.Enabled, "batch_max_wait": batching.MaxWait.String(), "batch_max_size": batching.MaxSize,
 		"max_retries": retries.MaxRetries, "request_timeout": retries.RequestTimeout.String(),
 		"requests_per_second": rateLimit.PerSecond, "request_burst": rateLimit.Burst,
@@ -464,7 +477,8 @@ func fromConfigOrEnv(attr types.String, env string) (value string, known bool) {
 }
 
 func (p *zettleProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource, newInventoryResource, newWebhookSubscriptionResource}
+	return []func() resource.Resource{newInventoryTrackingResource, newLowStockResource, newInventoryResource, newWebhookSubscriptionResource,
+		newCategoryResource, newProductResource}
 }
 
 // Actions are the stock actions (Terraform 1.14).
@@ -474,7 +488,7 @@ func (p *zettleProvider) Actions(context.Context) []func() action.Action {
 
 // ListResources are the lists of terraform query (Terraform 1.14).
 func (p *zettleProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{newTrackingList, newLowStockList, newSubscriptionList}
+	return []func() list.ListResource{newTrackingList, newLowStockList, newSubscriptionList, newCategoryList, newProductList}
 }
 
 func (p *zettleProvider) DataSources(context.Context) []func() datasource.DataSource {

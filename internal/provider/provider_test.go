@@ -77,8 +77,10 @@ provider "zettle" {
   inventory_url = %q
   products_url  = %q
   pusher_url    = %q
+
+  organization_url = %q
 }
-`, e.org.Token, e.store(), e.url, e.productsURL(), e.pusherURL)
+`, e.org.Token, e.store(), e.url, e.productsURL(), e.pusherURL, e.url)
 }
 
 // productsURL is the sandbox's address under another host name, so that

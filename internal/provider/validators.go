@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -59,6 +60,12 @@ func (lowerUUIDValidator) ValidateString(_ context.Context, req validator.String
 	if err := checkUUID(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid UUID", req.Path.String()+": "+err.Error()+".")
 	}
+}
+
+// notBlank refuses a name of only white space, which the Product Library
+// refuses.
+func notBlank() validator.String {
+	return stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must not be blank")
 }
 
 func pathOf(name string) path.Path { return path.Root(name) }

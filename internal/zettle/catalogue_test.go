@@ -2,6 +2,7 @@ package zettle_test
 
 import (
 	"errors"
+	"net/http"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -147,5 +148,42 @@ func TestOrganizationCurrencyIsReadOnce(t *testing.T) {
 	}
 	if n := sb.RequestCount("GET /api/resources/organizations/{org}"); n != 1 {
 		t.Errorf("%d reads, want 1", n)
+	}
+}
+
+// editBeforeUpdate is a transport that edits the product in the back office
+// just before an update reaches the Product Library, after the client read
+// it: only the ETag can tell.
+type editBeforeUpdate struct {
+	org *sandbox.Org
+	id  string
+}
+
+func (e editBeforeUpdate) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPut {
+		e.org.EditLibraryProduct(e.id, func(p *sandbox.Product) { p.Name = "Edited in the back office" })
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestUpdateProductIsGuardedByItsETag(t *testing.T) {
+	p := newProduct(t, "B-250")
+	transport := &editBeforeUpdate{id: p.UUID}
+	c, sb, org := zettletest.NewClient(t, zettle.Config{HTTPClient: &http.Client{Transport: transport}}, sandbox.OrgSpec{})
+	transport.org = org
+	if err := c.CreateProduct(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	want := p
+	want.Description = "Dark roast"
+	err := c.UpdateProduct(t.Context(), p, want)
+	if !errors.Is(err, zettle.ErrProductChanged) || zettle.StatusOf(err) != http.StatusPreconditionFailed {
+		t.Fatalf("update racing a back-office edit: %v, want HTTP 412 and ErrProductChanged", err)
+	}
+	if got := org.LibraryProducts()[0]; got.Name != "Edited in the back office" || got.Description != "" {
+		t.Errorf("the product %+v, want the edit kept", got)
+	}
+	if n := sb.RequestCount(updateProductRoute); n != 1 {
+		t.Errorf("%d updates, want the one refused, never sent again", n)
 	}
 }

@@ -31,6 +31,7 @@ func main() {
 	tokenLifetime := flag.Duration("token-lifetime", 2*time.Hour, "lifetime of the access tokens that POST /token issues")
 	pageSize := flag.Int("page-size", sandbox.DefaultPageSize, "most `items` in one page of a list answer; later pages follow a Link header")
 	newOrganization := flag.Bool("new-organization", false, "serve the demo organization as a new merchant's: no locations until tracking first starts")
+	emptyLibrary := flag.Bool("empty-library", false, "serve the demo organization with an empty product library, for a shop built from nothing (zettle_product, zettle_category)")
 	api := flag.String("api", "both", "Inventory API `versions` to serve: v2, v3 or both; the other answers 404 on all its paths")
 	rateLimit := flag.Float64("rate-limit", 0, "refuse Inventory and Product Library requests beyond this many `per second` with 429 and Retry-After: 1, as Zettle does (4 for v3); 0 serves all")
 	rateBurst := flag.Int("rate-burst", 4, "with -rate-limit, how many `requests` may come at once after a quiet spell")
@@ -61,14 +62,14 @@ func main() {
 	if *rateLimit > 0 {
 		served += fmt.Sprintf(", at most %g requests per second", *rateLimit)
 	}
-	if err := run(options{listen: *listen, urlFile: *urlFile, envFile: *envFile, products: *products, newOrganization: *newOrganization}, sb, served); err != nil {
+	if err := run(options{listen: *listen, urlFile: *urlFile, envFile: *envFile, products: *products, newOrganization: *newOrganization, emptyLibrary: *emptyLibrary}, sb, served); err != nil {
 		log.Fatal(err)
 	}
 }
 
 type options struct {
 	listen, urlFile, envFile, products string
-	newOrganization                    bool
+	newOrganization, emptyLibrary      bool
 }
 
 // run serves sb with its demo organization as opts say; served says what it
@@ -90,7 +91,7 @@ func run(opts options, sb *sandbox.Server, served string) error {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	env := fmt.Sprintf("export ZETTLE_INVENTORY_URL=%[1]s ZETTLE_PRODUCTS_URL=%[1]s ZETTLE_PUSHER_URL=%[1]s\nexport ZETTLE_ACCESS_TOKEN=%[2]s\n", url, org.Token)
+	env := fmt.Sprintf("export ZETTLE_INVENTORY_URL=%[1]s ZETTLE_PRODUCTS_URL=%[1]s ZETTLE_PUSHER_URL=%[1]s ZETTLE_ORGANIZATION_URL=%[1]s\nexport ZETTLE_ACCESS_TOKEN=%[2]s\n", url, org.Token)
 	if opts.newOrganization {
 		// No STORE location to configure yet: the provider learns it when
 		// tracking first starts.
@@ -118,8 +119,13 @@ func run(opts options, sb *sandbox.Server, served string) error {
 		fmt.Println("  " + line)
 	}
 	fmt.Println(apiKeyLine)
-	fmt.Println("Product library (category / product / variant: SKU):")
-	for _, p := range org.LibraryProducts() {
+	library := org.LibraryProducts()
+	if len(library) == 0 {
+		fmt.Printf("Product library: empty (prices in %s)\n", org.Currency())
+	} else {
+		fmt.Println("Product library (category / product / variant: SKU):")
+	}
+	for _, p := range library {
 		category := "(no category)"
 		if p.Category != nil {
 			category = p.Category.Name
@@ -148,6 +154,12 @@ func run(opts options, sb *sandbox.Server, served string) error {
 // demoOrganization adds the demo organization, with the catalogue of
 // opts.products when given.
 func demoOrganization(sb *sandbox.Server, opts options) (*sandbox.Org, error) {
+	if opts.emptyLibrary {
+		if opts.products != "" {
+			return nil, errors.New("-empty-library and -products: choose one")
+		}
+		return sb.AddDemoOrganizationWith(strings.NewReader("[]"), opts.newOrganization)
+	}
 	if opts.products == "" {
 		if opts.newOrganization {
 			return sb.AddNewDemoOrganization(), nil

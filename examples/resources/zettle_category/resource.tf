@@ -1,0 +1,3 @@
+resource "zettle_category" "coffee" {
+  name = "Coffee"
+}

@@ -108,7 +108,9 @@ func (d *productDataSource) Metadata(_ context.Context, req datasource.MetadataR
 // libraryNote says where the products come from, and what reading them costs.
 const libraryNote = "The products come from the Product Library (`products_url`), read once per Terraform run, page by page, " +
 	"and shared by every `zettle_products` and `zettle_product` of the run; it needs the `READ:PRODUCT` scope. Filters match " +
-	"exactly, case included, and all of those set must match."
+	"exactly, case included, and all of those set must match. Use the lookups for a catalogue kept in the back office or by " +
+	"another integration; a catalogue this configuration owns is declared with `zettle_product` and `zettle_category` instead " +
+	"(see [A shop from scratch](../guides/shop-from-scratch.md)), whose attributes give the same UUIDs."
 
 // filterAttributes are the filters, computed too where the result fills them.
 func filterAttributes(what string, computed bool) map[string]schema.Attribute {

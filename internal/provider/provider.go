@@ -91,7 +91,7 @@ func (p *zettleProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Zettle provider manages inventory tracking in [Zettle](https://www.zettle.com) " +
-			"(PayPal's point of sale) through the Zettle Inventory API, and looks products up in its Product Library.",
+			"(PayPal's point of sale) through the Zettle Inventory API, and the catalogue (products and categories) in its Product Library.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
 				MarkdownDescription: "A Zettle OAuth access token obtained elsewhere, with the `READ:PRODUCT` scope (plan, refresh, data sources) " +
@@ -161,7 +161,7 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"organization_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL (`http://` or `https://`) where the organization's settings are read " +
 					"(`GET /api/resources/organizations/self`), for the currency of every price of `zettle_product`; read once per run, " +
-					"and only when a product has a price. Defaults to the `" + EnvOrganizationURL + "` environment variable, then to `" +
+					"when a product is created or first read. Defaults to the `" + EnvOrganizationURL + "` environment variable, then to `" +
 					zettle.DefaultOrganizationURL + "`.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},

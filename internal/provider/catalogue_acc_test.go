@@ -331,8 +331,64 @@ func TestAccCatalogue_conflictNeverOverwrites(t *testing.T) {
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
+			// Applied, that plan brings the price back to the configuration's.
+			{
+				Config: productConfig(e, variantSmall),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(productAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkSandbox(func() error {
+					if p, _ := e.shopProduct(); p.Variants[0].Price.Amount != 4990 {
+						return fmt.Errorf("price %d after the apply, want 4990", p.Variants[0].Price.Amount)
+					}
+					return nil
+				}),
+			},
 		},
 	})
+}
+
+// TestAccCatalogue_variantWithStockIsNotRemoved: removing a variant that
+// holds stock fails and changes nothing; once its stock is gone, it goes.
+func TestAccCatalogue_variantWithStockIsNotRemoved(t *testing.T) {
+	for _, versions := range []apiVersions{servesV2, servesV3} {
+		t.Run(versions.name, func(t *testing.T) {
+			e := newTestEnvServing(t, versions, sandbox.OrgSpec{})
+			var ledger int
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Providers,
+				Steps: []resource.TestStep{
+					{
+						Config: productConfig(e, variantSmall+"\n"+variantLarge),
+						Check:  checkSandbox(func() error { ledger = len(e.org.Movements()); return nil }),
+					},
+					{
+						Config:      productConfig(e, variantSmall),
+						ExpectError: errorPattern("Variants to remove hold stock", "holds 5", "Nothing was changed"),
+					},
+					{
+						PreConfig: func() {
+							p, _ := e.shopProduct()
+							if len(p.Variants) != 2 || len(e.org.Movements()) != ledger {
+								t.Errorf("the refused update left %d variants and %d movements, want 2 and %d", len(p.Variants), len(e.org.Movements()), ledger)
+							}
+							large, _ := variantBySKU(p, "HB-1KG")
+							if err := e.org.Sell(p.UUID, large.UUID, 5); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: productConfig(e, variantSmall),
+						Check: checkSandbox(func() error {
+							if p, _ := e.shopProduct(); len(p.Variants) != 1 {
+								return fmt.Errorf("%d variants, want the one kept", len(p.Variants))
+							}
+							return nil
+						}),
+					},
+				},
+			})
+		})
+	}
 }
 
 // TestAccCatalogue_priceWithTooManyDecimalsFailsAtPlan: 49.905 SEK has three
@@ -394,7 +450,7 @@ resource "zettle_product" "house_blend" {
 					},
 					{
 						Config:      e.providerBlock(),
-						ExpectError: errorPattern("The product's inventory is tracked", "so it was not deleted"),
+						ExpectError: errorPattern("The product's inventory is tracked", "was not deleted"),
 					},
 					{
 						PreConfig: func() {

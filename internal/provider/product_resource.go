@@ -7,7 +7,6 @@ import (
 	"maps"
 	"math/big"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -24,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/shopspring/decimal"
 
+	"github.com/zettle-community/terraform-provider-zettle/internal/stock"
 	"github.com/zettle-community/terraform-provider-zettle/internal/zettle"
 )
 
@@ -116,7 +116,8 @@ func (r *productResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"**Destroy**: a product whose inventory is tracked is never deleted. Destroy its `zettle_inventory_tracking` first " +
 			"(when both are in one configuration, Terraform does: the tracking names the product, so it is destroyed before it), or " +
 			"stop tracking in the back office; the destroy fails, naming the product, and no stock moves. Products destroyed " +
-			"together are deleted in bulk requests.\n\n" +
+			"together are deleted in bulk requests. Likewise, an update that removes variants of a tracked product that hold stock at " +
+			"the STORE location fails, changing nothing.\n\n" +
 			"See the guide [A shop from scratch](../guides/shop-from-scratch.md).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -563,6 +564,16 @@ func (r *productResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var held *stock.VariantStockError
+	if err := r.data.stock.CheckVariantsRemovable(ctx, want.UUID, removedVariants(was, want)); errors.As(err, &held) {
+		resp.Diagnostics.AddAttributeError(variantsPath, "Variants to remove hold stock",
+			fmt.Sprintf("%s. Nothing was changed: move their stock out first (for example with the zettle_stock_count action), or keep "+
+				"the variants.", err))
+		return
+	} else if err != nil {
+		resp.Diagnostics.AddError("Could not update the product "+want.UUID, err.Error()+"; nothing was changed.")
+		return
+	}
 	if err := client.UpdateProduct(ctx, was, want); err != nil {
 		if errors.Is(err, zettle.ErrProductChanged) {
 			resp.Diagnostics.AddError("The product changed in Zettle since the plan",
@@ -577,6 +588,17 @@ func (r *productResource) Update(ctx context.Context, req resource.UpdateRequest
 	setIdentity(ctx, resp.State, resp.Identity, productIdentity, &resp.Diagnostics)
 }
 
+// removedVariants are the UUIDs of was's variants that want leaves out.
+func removedVariants(was, want zettle.Product) []string {
+	var out []string
+	for _, v := range was.Variants {
+		if _, kept := want.Variant(v.UUID); !kept {
+			out = append(out, v.UUID)
+		}
+	}
+	return out
+}
+
 // Delete deletes the product, unless its inventory is tracked: deleting it
 // would end the tracking outside the plan, its stock with it.
 func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -588,28 +610,19 @@ func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	id := state.ID.ValueString()
-	inv, err := client.ConfirmTracking(ctx, "", id)
-	if err != nil && !isNotInLibrary(err) {
-		resp.Diagnostics.AddError("Could not delete the product "+id,
-			fmt.Sprintf("Finding out whether its inventory is tracked failed, so it was not deleted: %s", err))
-		return
-	}
-	if err == nil && inv.Tracked {
+	var tracked *stock.TrackedProductError
+	if err := r.data.stock.CheckDeletable(ctx, id); errors.As(err, &tracked) {
 		resp.Diagnostics.AddError("The product's inventory is tracked",
-			fmt.Sprintf("Product %q (%s) is tracked, so it was not deleted: deleting it would end the tracking, and its stock with it, "+
-				"outside the plan. Destroy its zettle_inventory_tracking first (in one configuration with the product, Terraform does "+
-				"that), or stop tracking it in the Zettle back office, then destroy the product.", state.Name.ValueString(), id))
+			fmt.Sprintf("Product %q (%s) was not deleted: %s. Destroy its zettle_inventory_tracking first (in one configuration with the "+
+				"product, Terraform does that), or stop tracking it in the Zettle back office, then destroy the product.", state.Name.ValueString(), id, err))
+		return
+	} else if err != nil {
+		resp.Diagnostics.AddError("Could not delete the product "+id, err.Error()+"; it was not deleted.")
 		return
 	}
 	if err := client.DeleteProduct(ctx, id); err != nil {
 		resp.Diagnostics.AddError("Could not delete the product "+id, err.Error())
 	}
-}
-
-// isNotInLibrary reports whether the inventory refused a product it does not
-// know: one deleted already.
-func isNotInLibrary(err error) bool {
-	return zettle.StatusOf(err) == 404 || (zettle.StatusOf(err) == 400 && strings.Contains(strings.ToLower(err.Error()), "not in the product library"))
 }
 
 // ImportState takes the product's UUID, as the ID or the identity's id; Read

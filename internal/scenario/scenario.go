@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
 )
 
@@ -32,6 +34,16 @@ func AddCatalogue(org *sandbox.Org, n int) []Product {
 	for i := range products {
 		uuid, variants := org.AddProduct(2)
 		products[i] = Product{UUID: uuid, First: variants[0], Untouched: variants[1]}
+	}
+	return products
+}
+
+// NewProducts makes n products of two variants each, with UUIDs, that no
+// library holds: stand-ins for resources that name no product.
+func NewProducts(n int) []Product {
+	products := make([]Product, n)
+	for i := range products {
+		products[i] = Product{UUID: uuid.NewString(), First: uuid.NewString(), Untouched: uuid.NewString()}
 	}
 	return products
 }
@@ -69,4 +81,58 @@ resource "zettle_inventory_tracking" "p" {
 }
 `, InitialBalance)
 	return b.String()
+}
+
+// CatalogueVariants is how many variants each product of the catalogue
+// workload has.
+const CatalogueVariants = 3
+
+// CatalogueConfiguration is main.tf for the catalogue workload: n products
+// declared with zettle_product, each with CatalogueVariants variants, SKUs
+// and prices, in an organization whose Product Library starts empty; url
+// serves every API of the sandbox.
+func CatalogueConfiguration(token, url, providerExtra string, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `terraform {
+  required_providers {
+    zettle = { source = "zettle-community/zettle" }
+  }
+}
+
+provider "zettle" {
+  access_token     = %q
+  inventory_url    = %[2]q
+  products_url     = %[2]q
+  organization_url = %[2]q
+`, token, url)
+	b.WriteString(providerExtra)
+	fmt.Fprintf(&b, `}
+
+locals {
+  products = toset([for i in range(%d) : format("P%%05d", i)])
+  sizes    = slice(["S", "M", "L", "XL"], 0, %d)
+}
+
+resource "zettle_product" "p" {
+  for_each = local.products
+  name     = "Product ${each.key}"
+  variants = { for size in local.sizes : size => { name = size, sku = "${each.key}-${size}", price = 49.90 } }
+}
+`, n, CatalogueVariants)
+	return b.String()
+}
+
+// CheckCatalogue reports how the organization's library differs from the
+// catalogue workload's n products of CatalogueVariants variants each.
+func CheckCatalogue(org *sandbox.Org, n int) error {
+	products := org.LibraryProducts()
+	if len(products) != n {
+		return fmt.Errorf("the library has %d products, want %d", len(products), n)
+	}
+	for _, p := range products {
+		if len(p.Variants) != CatalogueVariants {
+			return fmt.Errorf("product %s has %d variants, want %d", p.UUID, len(p.Variants), CatalogueVariants)
+		}
+	}
+	return nil
 }

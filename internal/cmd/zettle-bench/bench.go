@@ -53,7 +53,19 @@ type tools struct {
 	floor bool
 	// bare is the path of the built bare-provider, or "".
 	bare string
+	// workload is what the configuration declares: workloadTracking or
+	// workloadCatalogue.
+	workload string
 }
+
+// Values of -workload.
+const (
+	// workloadTracking tracks N products of the library, with stock.
+	workloadTracking = "tracking"
+	// workloadCatalogue creates N products of 3 variants with zettle_product
+	// in an empty library.
+	workloadCatalogue = "catalogue"
+)
 
 // rateLimitSetting names the rate the sandbox enforces, for the table.
 func (t tools) rateLimitSetting() string {
@@ -204,7 +216,13 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 	sb.SetAPIVersions(v2, v3)
 	sb.SetRateLimit(t.rateLimit, int(max(t.rateLimit, 1)))
 	org := sb.AddOrganization(sandbox.OrgSpec{})
-	products := scenario.AddCatalogue(org, c.n)
+	var products []scenario.Product
+	if t.workload == workloadCatalogue {
+		// The floors' resources, one per product to create.
+		products = scenario.NewProducts(c.n)
+	} else {
+		products = scenario.AddCatalogue(org, c.n)
+	}
 	meter := &concurrencyMeter{next: sb}
 	srv := httptest.NewServer(meter)
 	defer srv.Close()
@@ -231,6 +249,9 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 		extra = "  requests_per_second = 0\n" + extra
 	}
 	config := scenario.Configuration(org.Token, srv.URL, extra, products)
+	if t.workload == workloadCatalogue {
+		config = scenario.CatalogueConfiguration(org.Token, srv.URL, extra, c.n)
+	}
 	if err := ws.WriteFile("main.tf", []byte(config)); err != nil {
 		return caseResult{}, err
 	}
@@ -239,7 +260,7 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 	if res.apply, err = work.measure("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return res, err
 	}
-	if err := work.checkApplied(); err != nil {
+	if err := work.checkApplied(t.workload); err != nil {
 		return res, err
 	}
 	if t.applyOnly {
@@ -251,7 +272,7 @@ func runCase(ctx context.Context, t tools, c benchCase, progress io.Writer) (cas
 		if res.destroy, err = work.measure("destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
 			return res, err
 		}
-		if err := work.checkDestroyed(); err != nil {
+		if err := work.checkDestroyed(t.workload); err != nil {
 			return res, err
 		}
 	}
@@ -354,7 +375,10 @@ func (r *caseRun) measure(command string, args ...string) (commandCost, error) {
 	return cost, nil
 }
 
-func (r *caseRun) checkApplied() error {
+func (r *caseRun) checkApplied(workload string) error {
+	if workload == workloadCatalogue {
+		return scenario.CheckCatalogue(r.org, r.n)
+	}
 	for _, p := range r.products {
 		if !r.org.IsTracked(p.UUID) {
 			return fmt.Errorf("after apply, product %s is not tracked", p.UUID)
@@ -367,7 +391,10 @@ func (r *caseRun) checkApplied() error {
 	return nil
 }
 
-func (r *caseRun) checkDestroyed() error {
+func (r *caseRun) checkDestroyed(workload string) error {
+	if workload == workloadCatalogue {
+		return scenario.CheckCatalogue(r.org, 0)
+	}
 	for _, p := range r.products {
 		if r.org.IsTracked(p.UUID) {
 			return fmt.Errorf("after destroy, product %s is still tracked", p.UUID)

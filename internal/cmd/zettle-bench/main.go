@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/sandbox"
+	"github.com/zettle-community/terraform-provider-zettle/internal/scenario"
 	"github.com/zettle-community/terraform-provider-zettle/internal/tfdriver"
 )
 
@@ -86,6 +87,7 @@ func parseFlags() (options, error) {
 	repeat := flag.Int("repeat", 1, "how many `times` each case runs; the table shows the median of the runs and, beyond one, their range")
 	applyOnly := flag.Bool("apply-only", false, "measure apply only, for cases too slow to measure whole (batching off at the rate limit)")
 	floor := flag.Bool("floor", true, "also run each case's commands over N terraform_data resources (and bare provider resources, with -bare), the floors that the table's ratios compare with")
+	workload := flag.String("workload", workloadTracking, "what the configuration declares: `tracking` (N products of the library tracked, with stock) or catalogue (N products of 3 variants created with zettle_product)")
 	bare := flag.String("bare", "", "`path` of the built bare-provider (go build ./internal/cmd/bare-provider), a second floor: a provider on the same framework that calls no API")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -93,7 +95,10 @@ func parseFlags() (options, error) {
 	}
 
 	opts := options{out: *out, section: *section, repeat: *repeat}
-	opts.applyOnly, opts.floor, opts.bare = *applyOnly, *floor, *bare
+	opts.applyOnly, opts.floor, opts.bare, opts.workload = *applyOnly, *floor, *bare, *workload
+	if opts.workload != workloadTracking && opts.workload != workloadCatalogue {
+		return opts, fmt.Errorf("-workload %q: use %s or %s", opts.workload, workloadTracking, workloadCatalogue)
+	}
 	if opts.repeat < 1 {
 		return opts, fmt.Errorf("-repeat %d: must be at least 1", opts.repeat)
 	}
@@ -231,6 +236,9 @@ func run(opts options) error {
 func report(terraformVersion string, opts options, rows []caseRuns) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s/%s, %d CPUs, %s.", terraformVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.DateOnly))
+	if opts.workload == workloadCatalogue {
+		fmt.Fprintf(&b, " Workload: N products of %d variants each created with `zettle_product` in an empty Product Library, then planned and destroyed.", scenario.CatalogueVariants)
+	}
 	if opts.repeat > 1 {
 		fmt.Fprintf(&b, " Each case ran %d times: the median, and in brackets the range.", opts.repeat)
 	}

@@ -192,7 +192,7 @@ func sizeViolation(field, value string, limit int) *httpError {
 }
 
 // store makes b the product of its UUID, with its category resolved.
-func (o *Org) store(b productBody, before *Product) Product {
+func (o *Org) store(b productBody, before *Product) {
 	p := Product{UUID: b.UUID, Name: b.Name, Description: b.Description, UnitName: b.UnitName, VatPercentage: b.VatPercentage, Variants: b.Variants}
 	if b.Category != nil {
 		c := *b.Category
@@ -211,7 +211,6 @@ func (o *Org) store(b productBody, before *Product) Product {
 	}
 	o.touch(&p)
 	o.putLibraryProduct(p)
-	return p.clone()
 }
 
 // createProduct creates a product with the UUIDs the client chose, all

@@ -241,13 +241,9 @@ func createProduct(o *Org, r *http.Request) (int, any, *httpError) {
 // If-Match, a product whose ETag is no longer that one is not changed: 412,
 // with an empty body. The answer is 204.
 func updateProduct(o *Org, r *http.Request) (int, any, *httpError) {
-	id := r.PathValue("product")
-	if herr := checkUUID("productUuid", id); herr != nil {
-		return 0, nil, libraryViolation("productUuid", id, "must be a UUID")
-	}
-	p, ok := o.library[id]
-	if !ok {
-		return 0, nil, &httpError{http.StatusNotFound, "ENTITY_NOT_FOUND", fmt.Sprintf("product %s not found", id), nil}
+	p, herr := o.libraryProductAt(r)
+	if herr != nil {
+		return 0, nil, herr
 	}
 	if match := r.Header.Get("If-Match"); match != "" && !etagMatches(match, p.ETag) {
 		return http.StatusPreconditionFailed, nil, nil
@@ -269,7 +265,7 @@ func updateProduct(o *Org, r *http.Request) (int, any, *httpError) {
 	if err := dec.Decode(&b); err != nil {
 		return 0, nil, badRequest("malformed JSON body: %v", err)
 	}
-	if b.UUID != id {
+	if b.UUID != p.UUID {
 		return 0, nil, libraryViolation("uuid", b.UUID, "must be the product's own")
 	}
 	if herr := o.checkProductBody(b, p); herr != nil {
@@ -305,16 +301,27 @@ func mergePatch(target, patch any) any {
 	return targetObj
 }
 
-// deleteProduct deletes one product: 204, or 404 when there is none.
-func deleteProduct(o *Org, r *http.Request) (int, any, *httpError) {
+// libraryProductAt is the product the request's path names: a violation
+// when the name is no UUID, 404 when there is no such product.
+func (o *Org) libraryProductAt(r *http.Request) (*Product, *httpError) {
 	id := r.PathValue("product")
 	if herr := checkUUID("productUuid", id); herr != nil {
-		return 0, nil, libraryViolation("productUuid", id, "must be a UUID")
+		return nil, libraryViolation("productUuid", id, "must be a UUID")
 	}
-	if _, ok := o.library[id]; !ok {
-		return 0, nil, &httpError{http.StatusNotFound, "ENTITY_NOT_FOUND", fmt.Sprintf("product %s not found", id), nil}
+	p, ok := o.library[id]
+	if !ok {
+		return nil, &httpError{http.StatusNotFound, "ENTITY_NOT_FOUND", fmt.Sprintf("product %s not found", id), nil}
 	}
-	o.deleteLibraryProduct(id)
+	return p, nil
+}
+
+// deleteProduct deletes one product: 204, or 404 when there is none.
+func deleteProduct(o *Org, r *http.Request) (int, any, *httpError) {
+	p, herr := o.libraryProductAt(r)
+	if herr != nil {
+		return 0, nil, herr
+	}
+	o.deleteLibraryProduct(p.UUID)
 	return http.StatusNoContent, nil, nil
 }
 

@@ -389,13 +389,9 @@ func listProducts(o *Org, _ *http.Request) (int, any, *httpError) {
 
 // getProduct answers one product, with an ETag.
 func getProduct(o *Org, r *http.Request) (int, any, *httpError) {
-	id := r.PathValue("product")
-	if herr := checkUUID("productUuid", id); herr != nil {
-		return 0, nil, libraryViolation("productUuid", id, "must be a UUID")
-	}
-	p, ok := o.library[id]
-	if !ok {
-		return 0, nil, &httpError{http.StatusNotFound, "ENTITY_NOT_FOUND", fmt.Sprintf("product %s not found", id), nil}
+	p, herr := o.libraryProductAt(r)
+	if herr != nil {
+		return 0, nil, herr
 	}
 	return http.StatusOK, etagged{p.clone(), p.ETag}, nil
 }

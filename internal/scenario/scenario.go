@@ -48,6 +48,16 @@ func NewProducts(n int) []Product {
 	return products
 }
 
+// requiredProviders opens every main.tf: the provider by its registry
+// address.
+const requiredProviders = `terraform {
+  required_providers {
+    zettle = { source = "zettle-community/zettle" }
+  }
+}
+
+`
+
 // Configuration is main.tf: the provider talking to the inventory API at
 // inventoryURL with token, and one zettle_inventory_tracking per product,
 // each bringing the product's first variant to InitialBalance.
@@ -56,13 +66,8 @@ func NewProducts(n int) []Product {
 // block after its settings; "" leaves the provider's defaults.
 func Configuration(token, inventoryURL, providerExtra string, products []Product) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `terraform {
-  required_providers {
-    zettle = { source = "zettle-community/zettle" }
-  }
-}
-
-provider "zettle" {
+	b.WriteString(requiredProviders)
+	fmt.Fprintf(&b, `provider "zettle" {
   access_token  = %q
   inventory_url = %q
 `, token, inventoryURL)
@@ -93,13 +98,8 @@ const CatalogueVariants = 3
 // serves every API of the sandbox.
 func CatalogueConfiguration(token, url, providerExtra string, n int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `terraform {
-  required_providers {
-    zettle = { source = "zettle-community/zettle" }
-  }
-}
-
-provider "zettle" {
+	b.WriteString(requiredProviders)
+	fmt.Fprintf(&b, `provider "zettle" {
   access_token     = %q
   inventory_url    = %[2]q
   products_url     = %[2]q

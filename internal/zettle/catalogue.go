@@ -68,33 +68,47 @@ func (p Product) body() productBody {
 func (c *Client) CreateProduct(ctx context.Context, p Product) error {
 	defer c.library.Invalidate(struct{}{})
 	r := request{op: "create product", method: "POST", path: "/organizations/self/products", body: p.body(), write: true, once: true, host: c.productsURL}
+	return c.createOnce(ctx, r, "product", p.UUID, ErrProductNotCreated, func() (bool, error) {
+		_, found, err := c.Product(ctx, p.UUID)
+		return found, err
+	})
+}
+
+// createOnce sends a create whose UUID the caller chose, and never repeats
+// it blindly: after an answer that may have been lost, exists tells whether
+// it was applied, and only one that was not is sent again, with the same
+// UUID. A 409 to a create sent again is the Product Library refusing the
+// UUID that the first one, whose answer was lost, used; exists then finds it.
+func (c *Client) createOnce(ctx context.Context, r request, what, id string, notCreated error, exists func() (bool, error)) error {
 	for attempt := 0; ; attempt++ {
 		err := c.call(ctx, r, nil)
 		if err == nil {
 			return nil
 		}
-		// A 409 to a create sent again is the Product Library refusing
-		// the UUID that the first one, whose answer was lost, used.
 		if !MayHaveApplied(err) && (attempt == 0 || StatusOf(err) != http.StatusConflict) {
 			return err
 		}
-		_, found, readErr := c.Product(ctx, p.UUID)
+		found, readErr := exists()
 		switch {
 		case readErr != nil:
 			return fmt.Errorf("%w; and finding out whether it was created failed: %w", err, readErr)
 		case found:
-			c.logf(ctx, "The create of the product was applied although its answer was lost", map[string]any{"uuid": p.UUID})
+			c.logf(ctx, "The create of the "+what+" was applied although its answer was lost", map[string]any{"uuid": id})
 			return nil
 		case !MayHaveApplied(err) || attempt >= c.maxRetries:
-			return fmt.Errorf("%w; %w", err, ErrProductNotCreated)
+			return fmt.Errorf("%w; %w", err, notCreated)
 		}
-		c.logf(ctx, "The create of the product was not applied; sending it again with the same UUIDs", map[string]any{"uuid": p.UUID, "error": err.Error()})
+		c.logf(ctx, "The create of the "+what+" was not applied; sending it again with the same UUID", map[string]any{"uuid": id, "error": err.Error()})
 	}
 }
 
 // ErrProductNotCreated marks a create that failed and that a read shows was
 // not applied.
 var ErrProductNotCreated = errors.New("the Product Library has no product of that UUID, so it was not created")
+
+// ErrCategoryNotCreated marks a category create that failed and that the
+// list shows was not applied.
+var ErrCategoryNotCreated = errors.New("the category is not listed, so it was not created")
 
 // StoredProduct is a product as the Product Library keeps it: the fields
 // the client knows, the whole JSON object (Raw), which holds the fields it
@@ -365,25 +379,11 @@ func (c *Client) CreateCategory(ctx context.Context, cat Category) error {
 	defer c.invalidateCategories()
 	body := map[string][]Category{"categories": {cat}}
 	r := request{op: "create category", method: "POST", path: "/organizations/self/categories/v2", body: body, write: true, once: true, host: c.productsURL}
-	for attempt := 0; ; attempt++ {
-		err := c.call(ctx, r, nil)
-		if err == nil {
-			return nil
-		}
-		if !MayHaveApplied(err) && (attempt == 0 || StatusOf(err) != http.StatusConflict) {
-			return err
-		}
+	return c.createOnce(ctx, r, "category", cat.UUID, ErrCategoryNotCreated, func() (bool, error) {
 		c.categories.Invalidate(struct{}{})
-		_, found, listErr := c.Category(ctx, cat.UUID)
-		switch {
-		case listErr != nil:
-			return fmt.Errorf("%w; and finding out whether it was created failed: %w", err, listErr)
-		case found:
-			return nil
-		case !MayHaveApplied(err) || attempt >= c.maxRetries:
-			return fmt.Errorf("%w; the category is not listed, so it was not created", err)
-		}
-	}
+		_, found, err := c.Category(ctx, cat.UUID)
+		return found, err
+	})
 }
 
 // RenameCategory renames a category; it is safe to repeat.

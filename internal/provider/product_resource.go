@@ -496,6 +496,7 @@ func (r *productResource) Create(ctx context.Context, req resource.CreateRequest
 		resp.Diagnostics.AddError("Could not create the product "+p.Name, err.Error())
 		return
 	}
+	r.data.stock.ProductCreated(p.UUID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.State, resp.Identity, productIdentity, &resp.Diagnostics)
 }

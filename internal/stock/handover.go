@@ -29,6 +29,8 @@ type runProducts struct {
 	mu      sync.Mutex
 	stops   map[string]*productStop
 	started map[string]bool
+	// created are the products this run created in the Product Library.
+	created map[string]bool
 }
 
 // productStop is the stop of one product: begun closes when it is sent,
@@ -39,7 +41,7 @@ type productStop struct {
 }
 
 func newRunProducts() *runProducts {
-	return &runProducts{stops: map[string]*productStop{}, started: map[string]bool{}}
+	return &runProducts{stops: map[string]*productStop{}, started: map[string]bool{}, created: map[string]bool{}}
 }
 
 func (p *runProducts) stopOf(product string) *productStop {
@@ -126,6 +128,18 @@ func (p *runProducts) wasStarted(product string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.started[product]
+}
+
+func (p *runProducts) markCreated(product string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.created[product] = true
+}
+
+func (p *runProducts) wasCreated(product string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.created[product]
 }
 
 // AlreadyTrackedError is a start refused because the product is tracked

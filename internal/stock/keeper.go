@@ -59,6 +59,13 @@ func (k *Keeper) logf(ctx context.Context, msg string, fields map[string]any) {
 	}
 }
 
+// ProductCreated records that this run created product in the Product
+// Library, under a UUID it chose: it was never tracked, so it has no saved
+// levels, and a start of its tracking needs no read to know its balances.
+func (k *Keeper) ProductCreated(product string) {
+	k.run.markCreated(product)
+}
+
 // StopTracking stops tracking a product; the saved levels stay with the
 // service, and a product that is not tracked counts as done.
 //

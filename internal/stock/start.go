@@ -96,10 +96,7 @@ func (k *Keeper) StartTracking(ctx context.Context, req TrackingRequest) (Tracke
 	if firstStart {
 		// Tracking has started. Before it the organization had no
 		// locations, so no saved levels: every variant is at zero.
-		balances = map[string]zettle.Quantity{}
-		for _, v := range start.variants {
-			balances[v] = zettle.Quantity{}
-		}
+		balances = start.withZeros(nil)
 	} else if balances, err = k.startMovingStock(ctx, start); err != nil {
 		return TrackedProduct{LocationUUID: req.LocationUUID}, err
 	}
@@ -173,6 +170,12 @@ func (k *Keeper) startMovingStock(ctx context.Context, start tracking) (map[stri
 	balances, err := k.inv.Start(ctx, start.LocationUUID, change)
 	k.run.startSent(start.ProductUUID, err)
 	switch {
+	case err == nil && !stopped && k.run.wasCreated(start.ProductUUID):
+		// Created by this run under a UUID no one knew before, and not
+		// tracked when checked just now, the product was never tracked: it
+		// has no saved levels, so every variant the answer leaves out is
+		// at zero, and no read is needed to know it.
+		balances = start.withZeros(balances)
 	case err == nil:
 	case ctx.Err() != nil:
 		// Timed out or interrupted, perhaps with the request on its way.
@@ -278,6 +281,20 @@ func (t tracking) fixes(balances map[string]zettle.Quantity) []zettle.Movement {
 		}
 	}
 	return fixes
+}
+
+// withZeros is balances with every variant it leaves out at zero.
+func (t tracking) withZeros(balances map[string]zettle.Quantity) map[string]zettle.Quantity {
+	out := maps.Clone(balances)
+	if out == nil {
+		out = map[string]zettle.Quantity{}
+	}
+	for _, v := range t.variants {
+		if _, ok := out[v]; !ok {
+			out[v] = zettle.Quantity{}
+		}
+	}
+	return out
 }
 
 // targetsOf gives the balances that fixes, once made, leave: their targets.

@@ -10,11 +10,15 @@ import (
 	"time"
 )
 
-// Config says when a batch is sent: when it holds MaxSize calls, or MaxWait
-// after its first call arrived, whichever comes first, and then once Admit
-// lets it go.
+// Config says when a batch is sent: when it holds MaxSize calls, MaxWait
+// after its first call arrived, or Quiet after its last, whichever comes
+// first, and then once Admit lets it go.
 type Config struct {
 	MaxWait time.Duration
+	// Quiet, when above zero, sends a batch that no call has joined for that
+	// long: concurrent callers arrive close together, and once they have
+	// all come, waiting on for MaxWait only delays them.
+	Quiet time.Duration
 	// MaxSize caps the calls in one batch. At 1 or less every call is sent
 	// on its own, at once.
 	MaxSize int
@@ -75,6 +79,8 @@ type pending[K comparable, I, R any] struct {
 	// closed marks a batch that takes no new calls; full is closed with it.
 	closed bool
 	full   chan struct{}
+	// joined has a signal when a call joined since run last looked.
+	joined chan struct{}
 	sent   bool
 	// ctx carries the first caller's values but not its cancellation: the
 	// request serves every caller, and is cancelled only when all of them
@@ -135,7 +141,7 @@ func (b *Batcher[K, I, R]) join(ctx context.Context, key K, c *call[I, R]) *pend
 	}
 	if p == nil {
 		batchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		p = &pending[K, I, R]{key: key, ids: map[string]bool{}, ctx: batchCtx, cancel: cancel, full: make(chan struct{})}
+		p = &pending[K, I, R]{key: key, ids: map[string]bool{}, ctx: batchCtx, cancel: cancel, full: make(chan struct{}), joined: make(chan struct{}, 1)}
 		b.open[key] = p
 		go b.run(p)
 	}
@@ -146,23 +152,49 @@ func (b *Batcher[K, I, R]) join(ctx context.Context, key K, c *call[I, R]) *pend
 	if len(p.calls) >= b.cfg.MaxSize {
 		b.closeLocked(p)
 	}
+	select {
+	case p.joined <- struct{}{}:
+	default:
+	}
 	return p
 }
 
-// run sends p once MaxWait has passed or it is closed, and Admit has let
-// it go; it takes calls until then.
+// run sends p once it is closed, MaxWait has passed or it has been quiet
+// for Quiet, and Admit has let it go; it takes calls until then.
 func (b *Batcher[K, I, R]) run(p *pending[K, I, R]) {
-	timer := time.NewTimer(b.cfg.MaxWait)
-	select {
-	case <-timer.C:
-	case <-p.full:
-	}
-	timer.Stop()
+	b.fill(p)
 	ctx, err := p.ctx, error(nil)
 	if b.cfg.Admit != nil {
 		ctx, err = b.cfg.Admit(p.ctx)
 	}
 	b.flush(p, ctx, err)
+}
+
+// fill waits while p may take calls before it asks for its turn.
+func (b *Batcher[K, I, R]) fill(p *pending[K, I, R]) {
+	deadline := time.NewTimer(b.cfg.MaxWait)
+	defer deadline.Stop()
+	var quiet <-chan time.Time
+	var quietTimer *time.Timer
+	if b.cfg.Quiet > 0 && b.cfg.Quiet < b.cfg.MaxWait {
+		quietTimer = time.NewTimer(b.cfg.Quiet)
+		defer quietTimer.Stop()
+		quiet = quietTimer.C
+	}
+	for {
+		select {
+		case <-deadline.C:
+			return
+		case <-p.full:
+			return
+		case <-quiet:
+			return
+		case <-p.joined:
+			if quietTimer != nil {
+				quietTimer.Reset(b.cfg.Quiet)
+			}
+		}
+	}
 }
 
 // closeLocked stops p taking new calls. The caller holds b.mu.

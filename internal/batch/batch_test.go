@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/zettle-community/terraform-provider-zettle/internal/batch"
@@ -807,4 +808,96 @@ func TestBatcherLeftWhileWaitingForItsTurnSendsNothing(t *testing.T) {
 	if batches := log.all(); len(batches) != 0 {
 		t.Errorf("sends %v, want none", batches)
 	}
+}
+
+// The quiet rule runs on synctest's clock, so each test can say exactly when
+// a batch went.
+
+func TestBatcherSendsQuietBatchBeforeMaxWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const quiet = 10 * time.Millisecond
+		log := newSendLog[string, int]()
+		b := batch.New(batch.Config{MaxWait: time.Hour, Quiet: quiet, MaxSize: 100}, timesTenSend(log), nil, nil)
+
+		began := time.Now()
+		var wg sync.WaitGroup
+		// Each call comes within quiet of the one before: all share a batch,
+		// which goes quiet after the last.
+		for item := 1; item <= 3; item++ {
+			wg.Go(func() {
+				if res, err := b.Do(t.Context(), "k", item); err != nil || res != item*10 {
+					t.Errorf("Do(%d) = %d, %v; want %d, nil", item, res, err, item*10)
+				}
+			})
+			time.Sleep(quiet / 2)
+		}
+		wg.Wait()
+
+		if got, want := time.Since(began), quiet/2*2+quiet; got != want {
+			t.Errorf("callers returned after %v, want %v: quiet after the last call", got, want)
+		}
+		batches := log.all()
+		if len(batches) != 1 || !slices.Equal(batches[0].items, []int{1, 2, 3}) {
+			t.Errorf("sent %v, want one batch of [1 2 3]", batches)
+		}
+	})
+}
+
+func TestBatcherStartsNewBatchAfterQuiet(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const quiet = 10 * time.Millisecond
+		log := newSendLog[string, int]()
+		b := batch.New(batch.Config{MaxWait: time.Hour, Quiet: quiet, MaxSize: 100}, timesTenSend(log), nil, nil)
+
+		var wg sync.WaitGroup
+		for _, item := range []int{1, 2} {
+			wg.Go(func() {
+				if res, err := b.Do(t.Context(), "k", item); err != nil || res != item*10 {
+					t.Errorf("Do(%d) = %d, %v; want %d, nil", item, res, err, item*10)
+				}
+			})
+			time.Sleep(2 * quiet)
+		}
+		wg.Wait()
+
+		batches := log.all()
+		if len(batches) != 2 || !slices.Equal(batches[0].items, []int{1}) || !slices.Equal(batches[1].items, []int{2}) {
+			t.Errorf("sent %v, want [1] and then [2]", batches)
+		}
+	})
+}
+
+func TestBatcherQuietStillStopsAtMaxWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const maxWait, quiet, gap = 30 * time.Millisecond, 10 * time.Millisecond, 4 * time.Millisecond
+		log := newSendLog[string, int]()
+		b := batch.New(batch.Config{MaxWait: maxWait, Quiet: quiet, MaxSize: 100}, timesTenSend(log), nil, nil)
+
+		began := time.Now()
+		sentAt := make(chan time.Duration, 10)
+		var wg sync.WaitGroup
+		// A call every 4 ms never lets the batch go quiet: it goes at
+		// MaxWait with the 8 calls of 0 to 28 ms, and the next batch takes
+		// those of 32 and 36 ms.
+		for item := 1; item <= 10; item++ {
+			wg.Go(func() {
+				if res, err := b.Do(t.Context(), "k", item); err != nil || res != item*10 {
+					t.Errorf("Do(%d) = %d, %v; want %d, nil", item, res, err, item*10)
+				}
+				if item == 1 {
+					sentAt <- time.Since(began)
+				}
+			})
+			time.Sleep(gap)
+		}
+		wg.Wait()
+
+		if got := <-sentAt; got != maxWait {
+			t.Errorf("first batch came back after %v, want MaxWait %v", got, maxWait)
+		}
+		batches := log.all()
+		if len(batches) != 2 || !slices.Equal(batches[0].items, oneTo(8)) || !slices.Equal(batches[1].items, []int{9, 10}) {
+			t.Errorf("sent %v, want [1..8] and then [9 10]", batches)
+		}
+	})
 }

@@ -39,8 +39,11 @@ func batchingBlock() schema.Block {
 			},
 			"max_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long the first operation of a batch waits for others to join it, as a Go duration "+
-					"string from `\"0s\"` to `\"%s\"`, such as `\"20ms\"`. Defaults to `\"%s\"`. Longer waits make fewer, larger "+
-					"requests, and each batch goes out that much later.", maxBatchWait, zettle.DefaultBatchMaxWait),
+					"string from `\"0s\"` to `\"%s\"`, such as `\"20ms\"`. Unset, a batch waits at most `\"%s\"`, and goes sooner "+
+					"once no operation has joined it for %s: Terraform starts the operations of one round within milliseconds of each "+
+					"other, and waiting on for more only delays them. Set, a batch waits that long in full unless it fills first: longer "+
+					"waits make fewer, larger requests, and each batch goes out that much later.",
+					maxBatchWait, zettle.DefaultBatchMaxWait, zettle.DefaultBatchQuiet),
 				Optional:   true,
 				Validators: []validator.String{durationValidator{min: 0, max: maxBatchWait}},
 			},
@@ -69,6 +72,8 @@ func batchingSettings(ctx context.Context, block types.Object) (zettle.Batching,
 	if known(m.MaxWait) {
 		// Checked by the attribute's validator at plan time.
 		settings.MaxWait, _ = time.ParseDuration(m.MaxWait.ValueString())
+		// A wait the user chose is kept whole.
+		settings.Quiet = 0
 	}
 	if known(m.MaxSize) {
 		settings.MaxSize = int(m.MaxSize.ValueInt64())

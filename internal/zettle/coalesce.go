@@ -16,19 +16,25 @@ type Batching struct {
 	Enabled bool
 	// MaxWait is how long the first call of a batch waits for others.
 	MaxWait time.Duration
+	// Quiet, when above zero, sends a batch sooner, once no call has joined
+	// it for that long.
+	Quiet time.Duration
 	// MaxSize caps the products or variants in one request.
 	MaxSize int
 }
 
 // Defaults of Batching. Terraform runs at most -parallelism (10) operations
-// at once, and the next ones start within milliseconds of a batch's answer.
+// at once, and the next ones start within milliseconds of a batch's answer,
+// close together: a batch that has heard of no new call for DefaultBatchQuiet
+// has most likely heard of them all.
 const (
 	DefaultBatchMaxWait = 20 * time.Millisecond
+	DefaultBatchQuiet   = 2 * time.Millisecond
 	DefaultBatchMaxSize = 100
 )
 
 // DefaultBatching is batching on, with the defaults.
-var DefaultBatching = Batching{Enabled: true, MaxWait: DefaultBatchMaxWait, MaxSize: DefaultBatchMaxSize}
+var DefaultBatching = Batching{Enabled: true, MaxWait: DefaultBatchMaxWait, Quiet: DefaultBatchQuiet, MaxSize: DefaultBatchMaxSize}
 
 // coalescer holds the batchers and shared reads of one Client. Each batcher
 // sends a lone call through the same endpoint a single call would use.
@@ -71,7 +77,7 @@ type coalescer struct {
 
 func newCoalescer(c *Client, cfg Batching) *coalescer {
 	// A batch waits for its turn under the rate limit while it fills.
-	bc := batch.Config{MaxWait: cfg.MaxWait, MaxSize: cfg.MaxSize, Admit: c.limits.admit}
+	bc := batch.Config{MaxWait: cfg.MaxWait, Quiet: cfg.Quiet, MaxSize: cfg.MaxSize, Admit: c.limits.admit}
 	if !cfg.Enabled {
 		bc.MaxSize = 1
 	}

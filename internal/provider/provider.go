@@ -191,7 +191,8 @@ func (p *zettleProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"attempt of every request of a run, pages and retries included, waits for its turn, so that a large apply stays within "+
 					"Zettle's limit instead of being refused with HTTP 429. A number from `0` to `%d`; `0` sends every request at once. "+
 					"Defaults to the `"+EnvRequestsPerSecond+"` environment variable, then to `%d`, the rate Zettle documents for Inventory API v3. With batching on, the operations that arrive while "+
-					"a batch waits for its turn join it, so a limited API gets fewer, larger requests.", maxRequestsPerSecond, zettle.DefaultRequestsPerSecond),
+					"a batch waits for its turn join it, so a limited API gets fewer, larger requests. Terraform runs a command's plan and apply "+
+					"in separate provider processes, one straight after the other, so each process waits one turn before its first request.", maxRequestsPerSecond, zettle.DefaultRequestsPerSecond),
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.Between(0, maxRequestsPerSecond)},
 			},

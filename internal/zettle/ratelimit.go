@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -38,7 +39,13 @@ func newLimiter(cfg RateLimit) *limiter {
 	if cfg.PerSecond <= 0 {
 		return nil
 	}
-	return &limiter{rate.NewLimiter(rate.Limit(cfg.PerSecond), max(cfg.Burst, 1))}
+	l := rate.NewLimiter(rate.Limit(cfg.PerSecond), max(cfg.Burst, 1))
+	// Start with no turn in hand. Terraform runs each command's plan and
+	// apply in provider processes of their own, one straight after the
+	// other, and a new process cannot know how recently the last one sent:
+	// waiting a full turn first keeps the service's rate across them.
+	l.AllowN(time.Now(), l.Burst())
+	return &limiter{l}
 }
 
 // errNotAdmitted is an attempt that gave up waiting for its turn: it was

@@ -3,6 +3,7 @@ package zettle_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -40,18 +41,48 @@ func TestRateLimitKeepsRequestsWithinTheServicesRate(t *testing.T) {
 // A request that gives up waiting for its turn was never sent: nothing
 // may have been applied.
 func TestRateLimitWaitThatGivesUpIsNotSent(t *testing.T) {
+	// A client starts without a turn in hand, so at this rate none comes.
 	c, sb, _ := zettletest.NewClient(t, zettle.Config{RateLimit: zettle.RateLimit{PerSecond: 0.001, Burst: 1}}, sandbox.OrgSpec{})
-	if _, err := c.Locations(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := c.MoveStock(ctx, zettle.MovementRequest{})
 	if err == nil || zettle.MayHaveApplied(err) {
 		t.Errorf("error %v, may have applied %v; want an error that says nothing was sent", err, zettle.MayHaveApplied(err))
 	}
-	if n := sb.RequestCount(); n != 1 {
-		t.Errorf("%d requests reached the sandbox, want the first only", n)
+	if n := sb.RequestCount(); n != 0 {
+		t.Errorf("%d requests reached the sandbox, want none", n)
+	}
+}
+
+// Terraform runs a command's plan and its apply in two provider processes,
+// the second straight after the first: the second client's first request
+// still keeps the service's rate, however recently the first client sent.
+func TestRateLimitHoldsAcrossClientsOneAfterAnother(t *testing.T) {
+	const rate = 10
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	org := sb.AddOrganization(sandbox.OrgSpec{})
+	// A bucket of two: one request ahead of the rate passes, a second is
+	// refused. A client that started with a turn in hand would each get a
+	// request ahead, and the third client's first would be refused.
+	sb.SetRateLimit(rate, 2)
+	for client := range 3 {
+		c, err := zettle.New(zettle.Config{
+			InventoryURL: srv.URL, OrganizationURL: srv.URL, Tokens: zettle.StaticToken(org.Token),
+			APIVersion: zettle.APIVersionV2, RateLimit: zettle.RateLimit{PerSecond: rate, Burst: 1},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := c.Locations(context.Background()); err != nil {
+				t.Fatalf("client %d: %v", client+1, err)
+			}
+		}
+	}
+	if refused := sb.RateLimited(); refused != 0 {
+		t.Errorf("%d of 9 requests refused, want none", refused)
 	}
 }
 

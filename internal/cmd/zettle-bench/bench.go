@@ -164,8 +164,8 @@ type floorKind struct {
 }
 
 // floorKinds are terraform_data, which no provider serves (the least any
-// provider can cost), and, when built, the bare provider: what any provider
-// on the framework costs.
+// provider can cost), and, when built, the bare provider: what a resource of
+// this schema costs on the framework, before any API.
 func (t tools) floorKinds() []floorKind {
 	kinds := []floorKind{{name: "terraform_data", about: "Terraform serves it itself, the least any provider costs", resource: `resource "terraform_data" "p" {
   for_each = local.products
@@ -173,7 +173,7 @@ func (t tools) floorKinds() []floorKind {
 }
 `}}
 	if t.bare != "" {
-		kinds = append(kinds, floorKind{name: "bare provider", about: "a provider on the same framework, served the same way, the least such a provider costs", provider: t.bare, source: "zettle-community/bare", resource: fmt.Sprintf(`terraform {
+		kinds = append(kinds, floorKind{name: "bare provider", about: "a provider on the same framework whose resource has the same schema and state, served the same way, the least such a resource costs", provider: t.bare, source: "zettle-community/bare", resource: fmt.Sprintf(`terraform {
   required_providers {
     bare = { source = "zettle-community/bare" }
   }

@@ -52,6 +52,8 @@ type options struct {
 	// repeat is how many times each case runs; the table shows the median
 	// and the range.
 	repeat int
+	// command is the flags that chose the cases, for the reader to run again.
+	command string
 }
 
 func main() {
@@ -88,13 +90,13 @@ func parseFlags() (options, error) {
 	applyOnly := flag.Bool("apply-only", false, "measure apply only, for cases too slow to measure whole (batching off at the rate limit)")
 	floor := flag.Bool("floor", true, "also run each case's commands over N terraform_data resources (and bare provider resources, with -bare), the floors that the table's ratios compare with")
 	workload := flag.String("workload", workloadTracking, "what the configuration declares: `tracking` (N products of the library tracked, with stock) or catalogue (N products of 3 variants created with zettle_product)")
-	bare := flag.String("bare", "", "`path` of the built bare-provider (go build ./internal/cmd/bare-provider), a second floor: a provider on the same framework that calls no API")
+	bare := flag.String("bare", "", "`path` of the built bare-provider (go build ./internal/cmd/bare-provider), a second floor: a provider on the same framework, with the same resource schema, that calls no API")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %s", strings.Join(flag.Args(), " "))
 	}
 
-	opts := options{out: *out, section: *section, repeat: *repeat}
+	opts := options{out: *out, section: *section, repeat: *repeat, command: caseFlags(os.Args[1:])}
 	opts.applyOnly, opts.floor, opts.bare, opts.workload = *applyOnly, *floor, *bare, *workload
 	if opts.workload != workloadTracking && opts.workload != workloadCatalogue {
 		return opts, fmt.Errorf("-workload %q: use %s or %s", opts.workload, workloadTracking, workloadCatalogue)
@@ -279,8 +281,29 @@ func report(terraformVersion string, opts options, rows []caseRuns) string {
 	if opts.applyOnly {
 		b.WriteString("\nOnly apply was measured.\n")
 	}
-	b.WriteString("\nReproduce with `make bench`.\n")
+	fmt.Fprintf(&b, "\nReproduce with `make bench`, which runs `%s`.\n", opts.command)
 	return b.String()
+}
+
+// caseFlags is the command line as given, without the paths of this
+// machine's binaries and files.
+func caseFlags(args []string) string {
+	words := []string{"zettle-bench"}
+	for i := 0; i < len(args); i++ {
+		name, _, inline := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		switch name {
+		case "provider", "terraform", "out", "bare":
+			if !inline {
+				i++ // the value follows
+			}
+			if name == "bare" {
+				words = append(words, "-bare", "bin/bare-provider")
+			}
+			continue
+		}
+		words = append(words, args[i])
+	}
+	return strings.Join(words, " ")
 }
 
 // numberVerb is the verb of a spread's format.

@@ -48,3 +48,11 @@ func TestSpreadGivesTheMedianAndTheRange(t *testing.T) {
 		t.Errorf("spread of one run: %q, want %q", got, want)
 	}
 }
+
+func TestCaseFlagsLeaveOutThisMachinesPaths(t *testing.T) {
+	got := caseFlags([]string{"-provider", "/home/me/bin/p", "-terraform=/usr/bin/terraform", "-out", "guide.md", "-section", "floor",
+		"-n", "1000", "--bare", "/tmp/b", "-floor=false"})
+	if want := "zettle-bench -section floor -n 1000 -bare bin/bare-provider -floor=false"; got != want {
+		t.Errorf("caseFlags = %q, want %q", got, want)
+	}
+}

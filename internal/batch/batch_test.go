@@ -813,27 +813,40 @@ func TestBatcherLeftWhileWaitingForItsTurnSendsNothing(t *testing.T) {
 // The quiet rule runs on synctest's clock, so each test can say exactly when
 // a batch went.
 
+// spacedCalls calls b.Do for each item in turn, gap apart, checks that each
+// gets item*10, and returns how long after the first call each came back.
+func spacedCalls(t *testing.T, b *batch.Batcher[string, int, int], items []int, gap time.Duration) map[int]time.Duration {
+	t.Helper()
+	began := time.Now()
+	var mu sync.Mutex
+	returned := map[int]time.Duration{}
+	var wg sync.WaitGroup
+	for _, item := range items {
+		wg.Go(func() {
+			if res, err := b.Do(t.Context(), "k", item); err != nil || res != item*10 {
+				t.Errorf("Do(%d) = %d, %v; want %d, nil", item, res, err, item*10)
+			}
+			mu.Lock()
+			returned[item] = time.Since(began)
+			mu.Unlock()
+		})
+		time.Sleep(gap)
+	}
+	wg.Wait()
+	return returned
+}
+
 func TestBatcherSendsQuietBatchBeforeMaxWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const quiet = 10 * time.Millisecond
 		log := newSendLog[string, int]()
 		b := batch.New(batch.Config{MaxWait: time.Hour, Quiet: quiet, MaxSize: 100}, timesTenSend(log), nil, nil)
 
-		began := time.Now()
-		var wg sync.WaitGroup
 		// Each call comes within quiet of the one before: all share a batch,
 		// which goes quiet after the last.
-		for item := 1; item <= 3; item++ {
-			wg.Go(func() {
-				if res, err := b.Do(t.Context(), "k", item); err != nil || res != item*10 {
-					t.Errorf("Do(%d) = %d, %v; want %d, nil", item, res, err, item*10)
-				}
-			})
-			time.Sleep(quiet / 2)
-		}
-		wg.Wait()
+		returned := spacedCalls(t, b, oneTo(3), quiet/2)
 
-		if got, want := time.Since(began), quiet/2*2+quiet; got != want {
+		if got, want := returned[1], quiet/2*2+quiet; got != want {
 			t.Errorf("callers returned after %v, want %v: quiet after the last call", got, want)
 		}
 		batches := log.all()
@@ -849,16 +862,7 @@ func TestBatcherStartsNewBatchAfterQuiet(t *testing.T) {
 		log := newSendLog[string, int]()
 		b := batch.New(batch.Config{MaxWait: time.Hour, Quiet: quiet, MaxSize: 100}, timesTenSend(log), nil, nil)
 
-		var wg sync.WaitGroup
-		for _, item := range []int{1, 2} {
-			wg.Go(func() {
-				if res, err := b.Do(t.Context(), "k", item); err != nil || res != item*10 {
-					t.Errorf("Do(%d) = %d, %v; want %d, nil", item, res, err, item*10)
-				}
-			})
-			time.Sleep(2 * quiet)
-		}
-		wg.Wait()
+		spacedCalls(t, b, []int{1, 2}, 2*quiet)
 
 		batches := log.all()
 		if len(batches) != 2 || !slices.Equal(batches[0].items, []int{1}) || !slices.Equal(batches[1].items, []int{2}) {
@@ -873,26 +877,12 @@ func TestBatcherQuietStillStopsAtMaxWait(t *testing.T) {
 		log := newSendLog[string, int]()
 		b := batch.New(batch.Config{MaxWait: maxWait, Quiet: quiet, MaxSize: 100}, timesTenSend(log), nil, nil)
 
-		began := time.Now()
-		sentAt := make(chan time.Duration, 10)
-		var wg sync.WaitGroup
 		// A call every 4 ms never lets the batch go quiet: it goes at
 		// MaxWait with the 8 calls of 0 to 28 ms, and the next batch takes
 		// those of 32 and 36 ms.
-		for item := 1; item <= 10; item++ {
-			wg.Go(func() {
-				if res, err := b.Do(t.Context(), "k", item); err != nil || res != item*10 {
-					t.Errorf("Do(%d) = %d, %v; want %d, nil", item, res, err, item*10)
-				}
-				if item == 1 {
-					sentAt <- time.Since(began)
-				}
-			})
-			time.Sleep(gap)
-		}
-		wg.Wait()
+		returned := spacedCalls(t, b, oneTo(10), gap)
 
-		if got := <-sentAt; got != maxWait {
+		if got := returned[1]; got != maxWait {
 			t.Errorf("first batch came back after %v, want MaxWait %v", got, maxWait)
 		}
 		batches := log.all()
